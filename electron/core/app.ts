@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { CoreEvent } from '../../shared/contract.ts';
+import type { Result } from '../../shared/domain/errors.ts';
+import { dispatch, type Handlers } from './dispatch.ts';
+import { createEventBus, type EventListener } from './events.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import type { SecretStore } from './secrets/secret-store.ts';
+import { mergeSettings, type SettingsStore } from './settings/settings-store.ts';
+import type { SqlDb } from './store/sql.ts';
+import { createUpdatesService } from './updates/updates-service.ts';
+import { APP_VERSION } from './version.ts';
+
+export type CoreDeps = {
+  db: SqlDb;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  logger?: Logger;
+  now?: () => Date;
+  newId?: () => string;
+};
+
+export interface Core {
+  /** Calls a contract method with untrusted input; never throws. */
+  call(method: string, input: unknown): Promise<Result<unknown>>;
+  /** Receives every event the core emits; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void;
+  /** For core code and tests in the same process (not exposed to UIs). */
+  readonly services: { updates: ReturnType<typeof createUpdatesService>; secrets: SecretStore };
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: wires the services onto their dependencies. It never
+ * imports `electron`, so the same core runs in the desktop app, the web host
+ * and the headless worker.
+ */
+export function createCore(deps: CoreDeps): Core {
+  const logger = deps.logger ?? createLogger('core');
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const events = createEventBus((error) => logger.error('An event listener failed', { error }));
+  const updates = createUpdatesService({ db: deps.db, events, logger: logger.child('updates'), now, newId });
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      name: 'Town Crier',
+      version: APP_VERSION,
+      storage: { engine: deps.db.engine, location: deps.db.location },
+    }),
+    'updates.create': (input) => updates.create(input),
+    'updates.get': ({ id }) => updates.get(id),
+    'updates.list': (input) => updates.list(input),
+    'updates.save': (input) => updates.save(input),
+    'settings.get': () => deps.settings.read(),
+    'settings.update': async (patch) => {
+      const next = mergeSettings(await deps.settings.read(), patch);
+      await deps.settings.write(next);
+      events.emit('settings.changed', next);
+      return next;
+    },
+    'secrets.list': () => deps.secrets.list(),
+    'secrets.set': async ({ name, value }) => {
+      const status = await deps.secrets.set(name, value);
+      logger.info('Secret stored', { name });
+      return status;
+    },
+    'secrets.delete': async ({ name }) => ({ deleted: await deps.secrets.delete(name) }),
+  };
+
+  return {
+    call: (method, input) => dispatch(handlers, method, input, logger),
+    subscribe: (listener) => events.subscribe(listener),
+    services: { updates, secrets: deps.secrets },
+    close: () => deps.db.close(),
+  };
+}
+
+export type { CoreEvent };

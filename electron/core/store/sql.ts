@@ -1,0 +1,31 @@
+/**
+ * The one SQL surface every repository is written against. Statements use
+ * PostgreSQL-style `$1` placeholders; the SQLite engine rewrites them to `?1`.
+ * Timestamps cross this boundary as ISO-8601 UTC strings on both engines.
+ */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+export type Row = Record<string, unknown>;
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface SqlExecutor {
+  readonly engine: Engine;
+  all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  one(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlDb extends SqlExecutor {
+  /** Where the data lives, safe to show (no password). */
+  readonly location: string;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

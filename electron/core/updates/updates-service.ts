@@ -1,0 +1,103 @@
+import { emptyDoc, sanitizeDoc, type Doc } from '../../../shared/content/doc.ts';
+import { docToHtml, docToPlainText, excerptFromText } from '../../../shared/content/render.ts';
+import type { ParsedInput } from '../../../shared/contract.ts';
+import type { Update } from '../../../shared/domain/update.ts';
+import { CoreError } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SqlDb } from '../store/sql.ts';
+import { contentHashOf } from './content-hash.ts';
+import { createUpdatesRepository, decodeCursor, type StoredUpdate } from './updates-repository.ts';
+
+export type UpdatesDeps = {
+  db: SqlDb;
+  events: EventBus;
+  logger: Logger;
+  now: () => Date;
+  newId: () => string;
+};
+
+/** Creating, autosaving and listing updates. */
+export function createUpdatesService({ db, events, logger, now, newId }: UpdatesDeps) {
+  const repo = createUpdatesRepository(db);
+
+  /** Derives everything stored beside the master content; the body is sanitised here, not trusted. */
+  const prepare = (id: string, content: { title: string; summary: string; body: Doc }, revision: number) => {
+    const { doc, removedLinks } = sanitizeDoc(content.body);
+    if (removedLinks.length > 0) logger.warn('Removed unsafe links from a body', { id, count: removedLinks.length });
+    const time = now().toISOString();
+    return {
+      id,
+      title: content.title,
+      summary: content.summary,
+      body: doc,
+      bodyHtml: docToHtml(doc),
+      bodyText: docToPlainText(doc),
+      revision,
+      contentHash: contentHashOf({ title: content.title, summary: content.summary, body: doc }),
+      createdAt: time,
+      updatedAt: time,
+    } satisfies StoredUpdate;
+  };
+
+  return {
+    async create(input: ParsedInput<'updates.create'>): Promise<Update> {
+      const stored = prepare(newId(), { title: input.title, summary: input.summary, body: input.body ?? emptyDoc() }, 1);
+      const update = await db.transaction((tx) => createUpdatesRepository(tx).insert(stored));
+      events.emit('update.changed', { id: update.id, revision: update.revision, updatedAt: update.updatedAt });
+      return update;
+    },
+
+    async get(id: string): Promise<Update> {
+      const update = await repo.get(id);
+      if (!update) throw new CoreError('not_found', 'That update does not exist (it may have been deleted)');
+      return update;
+    },
+
+    /** Saves a new revision. A save based on an older revision is refused, so two editors never overwrite each other silently. */
+    async save(input: ParsedInput<'updates.save'>): Promise<Update> {
+      const result = await db.transaction(async (tx) => {
+        const txRepo = createUpdatesRepository(tx);
+        const current = await txRepo.get(input.id);
+        if (!current) throw new CoreError('not_found', 'That update does not exist (it may have been deleted)');
+        if (current.revision !== input.baseRevision) {
+          throw new CoreError(
+            'conflict',
+            `This update was changed elsewhere (now revision ${current.revision}, you edited revision ${input.baseRevision}). Reload it to see the latest.`,
+          );
+        }
+        const next = prepare(input.id, input, current.revision + 1);
+        if (next.contentHash === current.contentHash) return { update: current, changed: false };
+        const stored = { ...next, createdAt: current.createdAt };
+        if (!(await txRepo.saveRevision(stored, input.baseRevision))) {
+          throw new CoreError('conflict', 'This update was changed elsewhere while saving. Reload it to see the latest.');
+        }
+        return { update: (await txRepo.get(input.id)) as Update, changed: true };
+      });
+      if (result.changed) {
+        const u = result.update;
+        events.emit('update.changed', { id: u.id, revision: u.revision, updatedAt: u.updatedAt });
+      }
+      return result.update;
+    },
+
+    async list(input: ParsedInput<'updates.list'>) {
+      const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
+      if (input.cursor !== undefined && !after) {
+        throw new CoreError('invalid_input', 'Invalid input: cursor: not a cursor from this list', { field: 'cursor' });
+      }
+      const page = await repo.list({ limit: input.limit, after, search: input.search || undefined });
+      return {
+        items: page.items.map(({ bodyText, ...rest }) => ({
+          ...rest,
+          excerpt: excerptFromText(bodyText),
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    versions: (id: string) => repo.versions(id),
+  };
+}
+
+export type UpdatesService = ReturnType<typeof createUpdatesService>;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { DocSchema } from '../content/doc.ts';
+
+export const UpdateId = z.uuid({ message: 'Must be an update id' });
+
+export const Title = z.string().trim().max(200, 'A title can be at most 200 characters');
+export const Summary = z.string().trim().max(600, 'A summary can be at most 600 characters');
+const IsoTime = z.iso.datetime({ offset: true });
+
+/** The master content of one service update, as last saved. */
+export const Update = z.object({
+  id: UpdateId,
+  title: z.string(),
+  summary: z.string(),
+  body: DocSchema,
+  /** Derived from `body` by the shared renderer; never accepted from a client. */
+  bodyHtml: z.string(),
+  /** Increases by one on every save; a save must name the revision it started from. */
+  revision: z.number().int().positive(),
+  /** sha256 of the canonical title, summary and body. Approvals bind to it. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Update = z.infer<typeof Update>;
+
+export const UpdateSummary = z.object({
+  id: UpdateId,
+  title: z.string(),
+  summary: z.string(),
+  excerpt: z.string(),
+  revision: z.number().int().positive(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type UpdateSummary = z.infer<typeof UpdateSummary>;
+
+export const CreateUpdate = z.object({
+  title: Title.default(''),
+  summary: Summary.default(''),
+  body: DocSchema.optional(),
+});
+
+export const SaveUpdate = z.object({
+  id: UpdateId,
+  baseRevision: z.number().int().positive(),
+  title: Title,
+  summary: Summary,
+  body: DocSchema,
+});
+
+export const ListUpdates = z.object({
+  limit: z.number().int().min(1).max(200).default(50),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+  search: z.string().trim().max(200).optional(),
+});
+
+export const UpdatePage = z.object({
+  items: z.array(UpdateSummary),
+  nextCursor: z.string().nullable(),
+});
