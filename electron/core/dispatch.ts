@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/contract.ts';
 import type { Result } from '../../shared/domain/errors.ts';
 import { CoreError, invalidInput } from './errors.ts';
@@ -11,9 +11,17 @@ export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<M
  * contract, the input must parse, and the output must parse too (so a bug can
  * never leak a field the contract does not promise, such as a secret).
  */
-export async function dispatch(handlers: Handlers, method: string, rawInput: unknown, logger: Logger): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  method: string,
+  rawInput: unknown,
+  logger: Logger,
+): Promise<Result<unknown>> {
   if (!isMethodName(method)) {
-    return { ok: false, error: { code: 'unknown_method', message: `There is no method called "${method.slice(0, 80)}"` } };
+    return {
+      ok: false,
+      error: { code: 'unknown_method', message: `There is no method called "${method.slice(0, 80)}"` },
+    };
   }
   const spec = contract[method];
   const parsed = spec.input.safeParse(rawInput ?? {});
@@ -23,13 +31,28 @@ export async function dispatch(handlers: Handlers, method: string, rawInput: unk
     const value = await handler(parsed.data);
     const output = (spec.output as z.ZodType).safeParse(value);
     if (!output.success) {
-      logger.error('A method returned output that breaks the contract', { method, issues: output.error.issues.slice(0, 5) });
-      return { ok: false, error: { code: 'internal', message: 'Town Crier hit an internal error. Nothing was changed by the failed step.' } };
+      logger.error('A method returned output that breaks the contract', {
+        method,
+        issues: output.error.issues.slice(0, 5),
+      });
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: 'Town Crier hit an internal error. Nothing was changed by the failed step.',
+        },
+      };
     }
     return { ok: true, value: output.data };
   } catch (error) {
     if (error instanceof CoreError) return { ok: false, error: error.toShape() };
     logger.error('A method failed', { method, error });
-    return { ok: false, error: { code: 'internal', message: 'Town Crier hit an internal error. Try again; if it keeps happening, check the log.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'internal',
+        message: 'Town Crier hit an internal error. Try again; if it keeps happening, check the log.',
+      },
+    };
   }
 }

@@ -8,7 +8,10 @@ export const Settings = z.object({
   /** Minutes without activity before the app locks. */
   idleLockMinutes: z.number().int().min(1).max(480).default(15),
   /** Public address of the council's proxy, used in unsubscribe links. */
-  publicBaseUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  publicBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -21,7 +21,9 @@ export function createAesGcmCipher(key: Uint8Array): SecretCipher {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+      return ['v1', iv, cipher.getAuthTag(), body]
+        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+        .join('.');
     },
     decrypt(sealed) {
       const [version, iv, tag, body] = sealed.split('.');
@@ -53,7 +55,11 @@ export function loadSecretKey(opts: { env?: string | undefined; keyFile: string 
 }
 
 /** Secrets in one JSON file (mode 0600) whose values are sealed by `cipher`. */
-export function createFileSecretStore(path: string, cipher: SecretCipher, now: () => Date = () => new Date()): SecretStore {
+export function createFileSecretStore(
+  path: string,
+  cipher: SecretCipher,
+  now: () => Date = () => new Date(),
+): SecretStore {
   const lock = createMutex();
   const load = async (): Promise<SecretsFile> => {
     try {

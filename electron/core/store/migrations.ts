@@ -42,8 +42,12 @@ export const migrations: readonly Migration[] = [
  * advisory lock makes concurrent starters (two desktops, a worker) wait for each other.
  */
 export async function migrate(db: SqlDb, list: readonly Migration[] = migrations): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at ${time(db.engine)} NOT NULL)`);
+  // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL (pg_type unique violation).
+  await db.transaction(async (tx) => {
+    if (tx.engine === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7240001)');
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at ${time(tx.engine)} NOT NULL)`);
+  });
   const applied: number[] = [];
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     await db.transaction(async (tx) => {

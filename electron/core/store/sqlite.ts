@@ -6,8 +6,9 @@ import { createMutex } from './mutex.ts';
 
 /** Rewrites `$1` placeholders to SQLite's numbered `?1`, leaving string literals alone. */
 export function toSqlitePlaceholders(sql: string): string {
-  return sql.replace(/('(?:[^']|'')*')|\$(\d+)/g, (match, literal: string | undefined, n: string | undefined) =>
-    literal ?? `?${n}`,
+  return sql.replace(
+    /('(?:[^']|'')*')|\$(\d+)/g,
+    (match, literal: string | undefined, n: string | undefined) => literal ?? `?${n}`,
   );
 }
 

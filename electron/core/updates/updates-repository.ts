@@ -82,7 +82,18 @@ export function createUpdatesRepository(db: SqlExecutor) {
       await db.run(
         `INSERT INTO updates (id, title, summary, body_json, body_html, body_text, revision, content_hash, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [u.id, u.title, u.summary, bodyParam(u.body), u.bodyHtml, u.bodyText, u.revision, u.contentHash, u.createdAt, u.updatedAt],
+        [
+          u.id,
+          u.title,
+          u.summary,
+          bodyParam(u.body),
+          u.bodyHtml,
+          u.bodyText,
+          u.revision,
+          u.contentHash,
+          u.createdAt,
+          u.updatedAt,
+        ],
       );
       await this.insertVersion(u);
       return (await this.get(u.id)) as Update;
@@ -102,7 +113,18 @@ export function createUpdatesRepository(db: SqlExecutor) {
         `UPDATE updates SET title = $1, summary = $2, body_json = $3, body_html = $4, body_text = $5,
            revision = $6, content_hash = $7, updated_at = $8
          WHERE id = $9 AND revision = $10`,
-        [u.title, u.summary, bodyParam(u.body), u.bodyHtml, u.bodyText, u.revision, u.contentHash, u.updatedAt, u.id, baseRevision],
+        [
+          u.title,
+          u.summary,
+          bodyParam(u.body),
+          u.bodyHtml,
+          u.bodyText,
+          u.revision,
+          u.contentHash,
+          u.updatedAt,
+          u.id,
+          baseRevision,
+        ],
       );
       if (changes !== 1) return false;
       await this.insertVersion(u);
@@ -129,7 +151,9 @@ export function createUpdatesRepository(db: SqlExecutor) {
       if (opts.search) {
         params.push(likePattern(opts.search.toLowerCase()));
         const p = `$${params.length}`;
-        where.push(`(lower(title) LIKE ${p} ESCAPE '\\' OR lower(summary) LIKE ${p} ESCAPE '\\' OR lower(body_text) LIKE ${p} ESCAPE '\\')`);
+        where.push(
+          `(lower(title) LIKE ${p} ESCAPE '\\' OR lower(summary) LIKE ${p} ESCAPE '\\' OR lower(body_text) LIKE ${p} ESCAPE '\\')`,
+        );
       }
       params.push(opts.limit + 1);
       const rows = await db.all(
@@ -142,17 +166,15 @@ export function createUpdatesRepository(db: SqlExecutor) {
       const page = parsed.slice(0, opts.limit);
       const last = page.at(-1);
       return {
-        items: page.map(
-          (r): Omit<UpdateSummary, 'excerpt'> & { bodyText: string } => ({
-            id: r.id,
-            title: r.title,
-            summary: r.summary,
-            bodyText: r.body_text,
-            revision: r.revision,
-            createdAt: r.created_at,
-            updatedAt: r.updated_at,
-          }),
-        ),
+        items: page.map((r): Omit<UpdateSummary, 'excerpt'> & { bodyText: string } => ({
+          id: r.id,
+          title: r.title,
+          summary: r.summary,
+          bodyText: r.body_text,
+          revision: r.revision,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        })),
         nextCursor: parsed.length > opts.limit && last ? encodeCursor(last.updated_at, last.id) : null,
       };
     },
@@ -162,7 +184,11 @@ export function createUpdatesRepository(db: SqlExecutor) {
         'SELECT revision, content_hash, saved_at FROM update_versions WHERE update_id = $1 ORDER BY revision',
         [id],
       );
-      return rows.map((r) => ({ revision: Number(r.revision), contentHash: String(r.content_hash), savedAt: String(r.saved_at) }));
+      return rows.map((r) => ({
+        revision: Number(r.revision),
+        contentHash: String(r.content_hash),
+        savedAt: String(r.saved_at),
+      }));
     },
   };
 }

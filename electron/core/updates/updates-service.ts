@@ -42,7 +42,11 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
 
   return {
     async create(input: ParsedInput<'updates.create'>): Promise<Update> {
-      const stored = prepare(newId(), { title: input.title, summary: input.summary, body: input.body ?? emptyDoc() }, 1);
+      const stored = prepare(
+        newId(),
+        { title: input.title, summary: input.summary, body: input.body ?? emptyDoc() },
+        1,
+      );
       const update = await db.transaction((tx) => createUpdatesRepository(tx).insert(stored));
       events.emit('update.changed', { id: update.id, revision: update.revision, updatedAt: update.updatedAt });
       return update;
@@ -70,7 +74,10 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
         if (next.contentHash === current.contentHash) return { update: current, changed: false };
         const stored = { ...next, createdAt: current.createdAt };
         if (!(await txRepo.saveRevision(stored, input.baseRevision))) {
-          throw new CoreError('conflict', 'This update was changed elsewhere while saving. Reload it to see the latest.');
+          throw new CoreError(
+            'conflict',
+            'This update was changed elsewhere while saving. Reload it to see the latest.',
+          );
         }
         return { update: (await txRepo.get(input.id)) as Update, changed: true };
       });

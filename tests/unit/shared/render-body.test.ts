@@ -40,7 +40,11 @@ describe('sanitizeDoc', () => {
           content: [
             { type: 'text', text: 'evil', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] },
             { type: 'text', text: 'data', marks: [{ type: 'link', attrs: { href: 'data:text/html,<b>' } }] },
-            { type: 'text', text: 'good', marks: [{ type: 'link', attrs: { href: 'https://www.stockport.gov.uk/bins' } }] },
+            {
+              type: 'text',
+              text: 'good',
+              marks: [{ type: 'link', attrs: { href: 'https://www.stockport.gov.uk/bins' } }],
+            },
           ],
         },
       ]),
@@ -52,7 +56,12 @@ describe('sanitizeDoc', () => {
 
   it('strips attributes the schema does not know', () => {
     const parsed = DocSchema.parse(
-      doc([{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'bold', attrs: { style: 'color:red' } }] }] }]),
+      doc([
+        {
+          type: 'paragraph',
+          content: [{ type: 'text', text: 'x', marks: [{ type: 'bold', attrs: { style: 'color:red' } }] }],
+        },
+      ]),
     );
     expect(JSON.stringify(sanitizeDoc(parsed).doc)).not.toContain('style');
   });
@@ -60,13 +69,23 @@ describe('sanitizeDoc', () => {
 
 describe('docToHtml', () => {
   it('escapes text so a pasted <script> is shown, never run', () => {
-    const body = DocSchema.parse(doc([{ type: 'paragraph', content: [{ type: 'text', text: '<script>alert("x")</script>' }] }]));
+    const body = DocSchema.parse(
+      doc([{ type: 'paragraph', content: [{ type: 'text', text: '<script>alert("x")</script>' }] }]),
+    );
     expect(docToHtml(body)).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
   });
 
   it('renders marks in a fixed order whatever order they were stored in', () => {
-    const a = DocSchema.parse(doc([{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'italic' }, { type: 'bold' }] }] }]));
-    const b = DocSchema.parse(doc([{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'bold' }, { type: 'italic' }] }] }]));
+    const a = DocSchema.parse(
+      doc([
+        { type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'italic' }, { type: 'bold' }] }] },
+      ]),
+    );
+    const b = DocSchema.parse(
+      doc([
+        { type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'bold' }, { type: 'italic' }] }] },
+      ]),
+    );
     expect(docToHtml(a)).toBe('<p><strong><em>x</em></strong></p>');
     expect(docToHtml(b)).toBe(docToHtml(a));
   });
@@ -88,7 +107,9 @@ describe('docToHtml', () => {
 
 describe('excerptFromText', () => {
   it('cuts at a word and marks the cut', () => {
-    expect(excerptFromText('Bins will be collected a day late after the bank holiday', 30)).toBe('Bins will be collected a day…');
+    expect(excerptFromText('Bins will be collected a day late after the bank holiday', 30)).toBe(
+      'Bins will be collected a day…',
+    );
   });
   it('keeps short text whole', () => {
     expect(excerptFromText('  Short\n text ')).toBe('Short text');

@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createLogger, stderrSink } from '../core/logging/logger.ts';
+import { openNodeCore } from './node-core.ts';
+import { startWebServer } from './web-server.ts';
+
+/**
+ * `npm run web -- --data <dir> [--port <n>] [--database postgres://…]`:
+ * the UI in a browser, on 127.0.0.1 only, with a fresh token each start.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: 'town-crier-data' },
+      database: { type: 'string' },
+      port: { type: 'string' },
+      'key-file': { type: 'string' },
+      static: { type: 'string' },
+    },
+  });
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const staticDir = resolve(values.static ?? resolve(root, 'out/renderer'));
+  const logger = createLogger('web', stderrSink('warn'));
+  if (!existsSync(resolve(staticDir, 'index.html'))) {
+    throw new Error(`No built renderer in ${staticDir}: run "npm run build" first`);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a number from 0 to 65535');
+  const core = await openNodeCore({
+    dataDir: resolve(values.data),
+    databaseUrl: values.database ?? process.env.TOWN_CRIER_DATABASE_URL,
+    keyFile: values['key-file'],
+    logger,
+  });
+  const server = await startWebServer({ core, staticDir, logger, port });
+  process.stdout.write(`Town Crier web host: ${server.url}\n`);
+  const stop = () => {
+    void server
+      .close()
+      .then(() => core.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Town Crier web host could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useClient } from './client-context.tsx';
+import { useRoute, hrefFor } from './router.ts';
+import { UpdatesPage } from './features/updates/updates-page.tsx';
+import { UpdateEditorPage } from './features/updates/update-editor-page.tsx';
+import { NewUpdateButton } from './features/updates/new-update-button.tsx';
+import { StatusBar } from './components/status-bar.tsx';
+
+/** The app frame: navigation on the left, the page, and a status bar. */
+export function App() {
+  const route = useRoute();
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const mainRef = useRef<HTMLElement>(null);
+
+  // Live refresh: another window, desktop or the worker may change an update.
+  useEffect(
+    () =>
+      client.on('update.changed', (event) => {
+        void queryClient.invalidateQueries({ queryKey: ['updates', 'list'] });
+        void queryClient.invalidateQueries({ queryKey: ['updates', 'get', event.id], refetchType: 'none' });
+      }),
+    [client, queryClient],
+  );
+
+  // Move focus to the page on navigation so screen-reader users hear the new page.
+  useEffect(() => {
+    mainRef.current?.focus();
+  }, [route]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <p className="brand">Town Crier</p>
+        <NewUpdateButton />
+        <ul>
+          <li>
+            <a href={hrefFor({ page: 'updates' })} aria-current={route.page === 'updates' ? 'page' : undefined}>
+              Updates
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <main id="main" ref={mainRef} tabIndex={-1} className="page">
+        {route.page === 'updates' && <UpdatesPage />}
+        {route.page === 'update' && <UpdateEditorPage key={route.id} id={route.id} />}
+        {route.page === 'not-found' && (
+          <>
+            <h1>Page not found</h1>
+            <p>
+              There is no page at {route.path}. <a href={hrefFor({ page: 'updates' })}>Go to updates</a>.
+            </p>
+          </>
+        )}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { useId, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Update } from '../../../../shared/domain/update.ts';
+import { useClient } from '../../client-context.tsx';
+import { hrefFor } from '../../router.ts';
+import { BodyEditor } from './body-editor.tsx';
+import { SaveStatusText } from './save-status.tsx';
+import { useAutosave } from './use-autosave.ts';
+
+/** Loads one update and opens it for editing. */
+export function UpdateEditorPage({ id }: { id: string }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [generation, setGeneration] = useState(0);
+  const query = useQuery({
+    queryKey: ['updates', 'get', id],
+    queryFn: () => client.call('updates.get', { id }),
+    staleTime: Infinity,
+  });
+
+  if (query.isPending) return <p aria-live="polite">Opening the update…</p>;
+  if (query.isError) {
+    return (
+      <div role="alert" className="error-box">
+        <h1>Could not open this update</h1>
+        <p>{query.error.message}</p>
+        <a href={hrefFor({ page: 'updates' })}>Back to updates</a>
+      </div>
+    );
+  }
+  const reload = () => {
+    void queryClient
+      .fetchQuery({ queryKey: ['updates', 'get', id], queryFn: () => client.call('updates.get', { id }) })
+      .then(() => setGeneration((g) => g + 1));
+  };
+  return <UpdateEditor key={`${id}:${generation}`} update={query.data} onReload={reload} />;
+}
+
+function UpdateEditor({ update, onReload }: { update: Update; onReload: () => void }) {
+  const { status, change, saveNow } = useAutosave(update);
+  const [title, setTitle] = useState(update.title);
+  const [summary, setSummary] = useState(update.summary);
+  const ids = { title: useId(), summary: useId(), summaryHint: useId(), body: useId() };
+  const fieldError = status.kind === 'error' ? status.field : undefined;
+
+  return (
+    <section
+      aria-labelledby="editor-heading"
+      onKeyDown={(e) => {
+        if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          void saveNow();
+        }
+      }}
+    >
+      <header className="page-header">
+        <h1 id="editor-heading">{title.trim() || 'Untitled update'}</h1>
+        <SaveStatusText status={status} onReload={onReload} />
+      </header>
+      <div className="field">
+        <label htmlFor={ids.title}>Title</label>
+        <input
+          id={ids.title}
+          className="title-input"
+          value={title}
+          maxLength={200}
+          aria-invalid={fieldError === 'title' || undefined}
+          onChange={(e) => {
+            setTitle(e.target.value);
+            change({ title: e.target.value });
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.summary}>Summary</label>
+        <p id={ids.summaryHint} className="hint">
+          One or two sentences: what is happening, where and when.
+        </p>
+        <textarea
+          id={ids.summary}
+          rows={2}
+          value={summary}
+          maxLength={600}
+          aria-describedby={ids.summaryHint}
+          aria-invalid={fieldError === 'summary' || undefined}
+          onChange={(e) => {
+            setSummary(e.target.value);
+            change({ summary: e.target.value });
+          }}
+        />
+      </div>
+      <div className="field">
+        <span className="label" id={ids.body}>
+          Body
+        </span>
+        <BodyEditor labelledBy={ids.body} initial={update.body} onChange={(body) => change({ body })} />
+      </div>
+    </section>
+  );
+}

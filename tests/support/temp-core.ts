@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../electron/core/app.ts';
+import { createLogger, type LogRecord } from '../../electron/core/logging/logger.ts';
+import { createAesGcmCipher, createFileSecretStore } from '../../electron/core/secrets/file-secret-store.ts';
+import { createMemorySettingsStore } from '../../electron/core/settings/settings-store.ts';
+import { openStore } from '../../electron/core/store/open-store.ts';
+
+export type TempCore = { core: Core; dir: string; logs: LogRecord[]; cleanup(): Promise<void> };
+
+/** A real core on a real SQLite file in a fresh temp folder, capturing its log records. */
+export async function openTempCore(): Promise<TempCore> {
+  const dir = mkdtempSync(join(tmpdir(), 'town-crier-core-'));
+  const logs: LogRecord[] = [];
+  const db = await openStore({ dataDir: dir });
+  const core = createCore({
+    db,
+    settings: createMemorySettingsStore(),
+    secrets: createFileSecretStore(join(dir, 'secrets.json'), createAesGcmCipher(randomBytes(32))),
+    logger: createLogger('test', (r) => logs.push(r)),
+  });
+  return {
+    core,
+    dir,
+    logs,
+    cleanup: async () => {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
