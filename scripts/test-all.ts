@@ -28,6 +28,7 @@ const stages: Stage[] = [
   { name: 'format', kind: 'check', command: ['prettier', '--check', '--log-level=warn', '.'] },
   { name: 'typecheck (node, electron)', kind: 'check', command: ['tsc', '-p', 'tsconfig.json'] },
   { name: 'typecheck (renderer)', kind: 'check', command: ['tsc', '-p', 'tsconfig.web.json'] },
+  { name: 'typecheck (tests)', kind: 'check', command: ['tsc', '-p', 'tsconfig.tests.json'] },
   { name: 'build', kind: 'check', command: ['electron-vite', 'build', '--logLevel', 'warn'] },
   vitest('unit'),
   vitest('integration'),

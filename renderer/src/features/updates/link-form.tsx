@@ -1,17 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/react';
-import { isSafeHref } from '../../../../shared/content/doc.ts';
-
-/** Normalises what someone typed into a link target, or explains why it cannot be one. */
-export function checkLinkInput(raw: string): { href: string } | { error: string } {
-  const text = raw.trim();
-  if (text === '') return { error: 'Enter the web address the link goes to.' };
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
-  if (!isSafeHref(withScheme)) {
-    return { error: 'Use a web address starting https:// (or an email address starting mailto:).' };
-  }
-  return { href: withScheme };
-}
+import { checkLinkInput } from './link-input.ts';
 
 /** Adds, changes or removes the link on the selected text. */
 export function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => void }) {
