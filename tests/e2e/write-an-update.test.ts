@@ -1,23 +1,35 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright';
+import { axeViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startWebHost, type RunningWebHost } from '../support/web-host.ts';
 
 let host: RunningWebHost;
 let browser: Browser;
-let page: Page;
 const consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  host = await startWebHost();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+/** A fresh tab on the app, signed in with the host's token, recording console errors. */
+async function openApp(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(host.url);
+  await page.getByRole('heading', { name: 'Updates' }).waitFor();
+  return page;
+}
+
+beforeAll(async () => {
+  host = await startWebHost();
+  browser = await launchChromium();
   mkdirSync('test-results', { recursive: true });
+});
+
+afterEach(() => {
+  // No CSP violation, failed request or uncaught error in any test.
+  expect(consoleErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -26,11 +38,10 @@ afterAll(async () => {
 });
 
 test('writes an update with bold text and a link, and finds it intact after a reload', async () => {
-  await page.goto(host.url);
+  const page = await openApp();
   // The token moves out of the address bar into session storage.
   await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false);
-  await page.getByRole('heading', { name: 'Updates' }).waitFor();
-  await expect(page.getByText('No updates yet')).toBeTruthy();
+  await page.getByText('No updates yet').waitFor();
 
   await page.getByRole('button', { name: 'New update' }).click();
   await page.getByLabel('Title', { exact: true }).fill('A6 Wellington Road closed northbound');
@@ -57,6 +68,7 @@ test('writes an update with bold text and a link, and finds it intact after a re
 
   await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^✓ Saved today/);
   await page.screenshot({ path: 'test-results/editor.png' });
+  expect(await axeViolations(page)).toEqual([]);
 
   await page.reload();
   await page.goto(`${host.origin}/#/updates`);
@@ -64,6 +76,7 @@ test('writes an update with bold text and a link, and finds it intact after a re
   await row.waitFor();
   await expect(row.textContent()).resolves.toContain('Closed from 8pm on Friday for resurfacing.');
   await page.screenshot({ path: 'test-results/updates-list.png' });
+  expect(await axeViolations(page)).toEqual([]);
 
   await row.getByRole('link').click();
   const reopened = page.getByRole('textbox', { name: 'Body' });
@@ -78,5 +91,34 @@ test('writes an update with bold text and a link, and finds it intact after a re
     'The road is closed all weekend. See the https://www.stockport.gov.uk/roadworks page.',
   );
   await page.screenshot({ path: 'test-results/reopened.png' });
-  expect(consoleErrors).toEqual([]);
+});
+
+test('the toolbar works from the keyboard alone', async () => {
+  const page = await openApp();
+  await page.getByRole('button', { name: 'New update' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Leisure centre reopens');
+  const body = page.getByRole('textbox', { name: 'Body' });
+  await body.click();
+  await page.keyboard.type('Opening times');
+  // Shift+Tab from the body reaches the toolbar; arrow keys move along it; Enter presses a button.
+  await page.keyboard.press('Shift+Tab');
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+  await expect.poll(focused).toMatch(/^(Bold|Redo|Undo)/);
+  await page.keyboard.press('Home');
+  await expect.poll(focused).toBe('Bold');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(focused).toBe('H2 heading');
+  await page.keyboard.press('Enter');
+  await expect(body.locator('h2').textContent()).resolves.toBe('Opening times');
+  await expect(page.getByRole('button', { name: 'H2 heading' }).getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^✓ Saved today/);
+});
+
+test('opening the page without the token explains what to do', async () => {
+  const fresh = await browser.newPage();
+  await fresh.goto(`${host.origin}/`);
+  await fresh.getByRole('heading', { name: 'Town Crier cannot connect' }).waitFor();
+  expect(await fresh.getByText('?token=').count()).toBeGreaterThan(0);
+  await fresh.close();
 });

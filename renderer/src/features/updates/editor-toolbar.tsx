@@ -44,14 +44,14 @@ export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () =
     ],
     [
       {
-        label: 'Heading 2',
+        label: 'H2 heading',
         shortcut: 'Ctrl+Alt+2',
         icon: 'H2',
         active: state.h2,
         run: () => chain().toggleHeading({ level: 2 }).run(),
       },
       {
-        label: 'Heading 3',
+        label: 'H3 heading',
         shortcut: 'Ctrl+Alt+3',
         icon: 'H3',
         active: state.h3,
@@ -62,14 +62,14 @@ export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () =
       {
         label: 'Bulleted list',
         shortcut: 'Ctrl+Shift+8',
-        icon: '•',
+        icon: <BulletIcon />,
         active: state.bullet,
         run: () => chain().toggleBulletList().run(),
       },
       {
         label: 'Numbered list',
         shortcut: 'Ctrl+Shift+7',
-        icon: '1.',
+        icon: <NumberedIcon />,
         active: state.ordered,
         run: () => chain().toggleOrderedList().run(),
       },
@@ -96,7 +96,8 @@ export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () =
             <Toolbar.Button
               key={tool.label}
               className="toolbar-button"
-              aria-label={`${tool.label} (${tool.shortcut})`}
+              aria-label={tool.label}
+              aria-keyshortcuts={tool.shortcut.replace('Ctrl', 'Control')}
               title={`${tool.label} (${tool.shortcut})`}
               aria-pressed={tool.active === undefined ? undefined : tool.active}
               disabled={tool.disabled}
@@ -124,6 +125,30 @@ function LinkIcon() {
     >
       <path d="M10 14a4.5 4.5 0 0 0 6.4 0l3.2-3.2a4.5 4.5 0 0 0-6.4-6.4L11.6 6" />
       <path d="M14 10a4.5 4.5 0 0 0-6.4 0l-3.2 3.2a4.5 4.5 0 0 0 6.4 6.4l1.6-1.6" />
+    </svg>
+  );
+}
+
+function BulletIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="currentColor">
+      <circle cx="5" cy="6" r="2" />
+      <circle cx="5" cy="12" r="2" />
+      <circle cx="5" cy="18" r="2" />
+      <rect x="10" y="5" width="11" height="2" rx="1" />
+      <rect x="10" y="11" width="11" height="2" rx="1" />
+      <rect x="10" y="17" width="11" height="2" rx="1" />
+    </svg>
+  );
+}
+
+function NumberedIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="currentColor">
+      <path d="M3 4l2-1v6" stroke="currentColor" strokeWidth="1.6" fill="none" />
+      <path d="M2.5 15a2 2 0 1 1 3.5 1.3L2.5 20h4" stroke="currentColor" strokeWidth="1.6" fill="none" />
+      <rect x="10" y="5" width="11" height="2" rx="1" />
+      <rect x="10" y="16" width="11" height="2" rx="1" />
     </svg>
   );
 }
