@@ -3,6 +3,9 @@ import type { Engine, SqlDb } from './sql.ts';
 /** One schema change. `up` returns the SQL for an engine; a migration never changes once released. */
 export type Migration = { version: number; name: string; up: (engine: Engine) => string };
 
+/** The PostgreSQL advisory lock key held while migrating, so concurrent starters take turns. */
+export const MIGRATION_LOCK_KEY = 7240001;
+
 const time = (e: Engine) => (e === 'postgres' ? 'timestamptz' : 'text');
 const json = (e: Engine) => (e === 'postgres' ? 'jsonb' : 'text');
 
@@ -44,14 +47,14 @@ export const migrations: readonly Migration[] = [
 export async function migrate(db: SqlDb, list: readonly Migration[] = migrations): Promise<number[]> {
   // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL (pg_type unique violation).
   await db.transaction(async (tx) => {
-    if (tx.engine === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7240001)');
+    if (tx.engine === 'postgres') await tx.run('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at ${time(tx.engine)} NOT NULL)`);
   });
   const applied: number[] = [];
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     await db.transaction(async (tx) => {
-      if (tx.engine === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7240001)');
+      if (tx.engine === 'postgres') await tx.run('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       const done = await tx.one('SELECT version FROM schema_migrations WHERE version = $1', [migration.version]);
       if (done) return;
       await tx.exec(migration.up(tx.engine));

@@ -64,7 +64,7 @@ export function encodeCursor(updatedAt: string, id: string): string {
 export function decodeCursor(cursor: string): { updatedAt: string; id: string } | null {
   try {
     const parsed = z
-      .tuple([z.iso.datetime(), z.string().min(1).max(64)])
+      .tuple([z.iso.datetime(), z.uuid()])
       .safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return parsed.success ? { updatedAt: parsed.data[0], id: parsed.data[1] } : null;
   } catch {

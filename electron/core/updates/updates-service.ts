@@ -17,24 +17,53 @@ export type UpdatesDeps = {
   newId: () => string;
 };
 
+/**
+ * Text both engines can store alike: SQLite keeps U+0000 and unpaired surrogates,
+ * PostgreSQL refuses them (text columns and jsonb), so they are dropped here.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').toWellFormed();
+}
+
+/** A body with every string made storable, and text nodes left empty by that removed. */
+export function storableDoc(doc: Doc): Doc {
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return storableText(value);
+    if (Array.isArray(value)) {
+      return value
+        .map(clean)
+        .filter(
+          (v) => !(v && typeof v === 'object' && 'type' in v && v.type === 'text' && 'text' in v && v.text === ''),
+        );
+    }
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
+    }
+    return value;
+  };
+  return clean(doc) as Doc;
+}
+
 /** Creating, autosaving and listing updates. */
 export function createUpdatesService({ db, events, logger, now, newId }: UpdatesDeps) {
   const repo = createUpdatesRepository(db);
 
   /** Derives everything stored beside the master content; the body is sanitised here, not trusted. */
   const prepare = (id: string, content: { title: string; summary: string; body: Doc }, revision: number) => {
-    const { doc, removedLinks } = sanitizeDoc(content.body);
+    const { doc, removedLinks } = sanitizeDoc(storableDoc(content.body));
     if (removedLinks.length > 0) logger.warn('Removed unsafe links from a body', { id, count: removedLinks.length });
+    const title = storableText(content.title);
+    const summary = storableText(content.summary);
     const time = now().toISOString();
     return {
       id,
-      title: content.title,
-      summary: content.summary,
+      title,
+      summary,
       body: doc,
       bodyHtml: docToHtml(doc),
       bodyText: docToPlainText(doc),
       revision,
-      contentHash: contentHashOf({ title: content.title, summary: content.summary, body: doc }),
+      contentHash: contentHashOf({ title, summary, body: doc }),
       createdAt: time,
       updatedAt: time,
     } satisfies StoredUpdate;
@@ -93,7 +122,11 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
       if (input.cursor !== undefined && !after) {
         throw new CoreError('invalid_input', 'Invalid input: cursor: not a cursor from this list', { field: 'cursor' });
       }
-      const page = await repo.list({ limit: input.limit, after, search: input.search || undefined });
+      const page = await repo.list({
+        limit: input.limit,
+        after,
+        search: storableText(input.search ?? '') || undefined,
+      });
       return {
         items: page.items.map(({ bodyText, ...rest }) => ({
           ...rest,

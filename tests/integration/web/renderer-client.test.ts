@@ -36,7 +36,11 @@ it('the renderer client creates, saves and lists through the web host, with type
   expect(saved.revision).toBe(2);
   expect(saved.bodyHtml).toBe('<p>Opening later.</p>');
   const page = await client.call('updates.list', {});
-  expect(page.items[0]).toMatchObject({ id: created.id, title: 'Library hours change from Monday', excerpt: 'Opening later.' });
+  expect(page.items[0]).toMatchObject({
+    id: created.id,
+    title: 'Library hours change from Monday',
+    excerpt: 'Opening later.',
+  });
 });
 
 it('turns a failed call into a CrierError with the core code and field', async () => {
@@ -50,7 +54,10 @@ it('turns a failed call into a CrierError with the core code and field', async (
   });
   await expect(stale).rejects.toBeInstanceOf(CrierError);
   await expect(stale).rejects.toMatchObject({ code: 'conflict' });
-  await expect(client.call('updates.get', { id: 'nope' })).rejects.toMatchObject({ code: 'invalid_input', field: 'id' });
+  await expect(client.call('updates.get', { id: 'nope' })).rejects.toMatchObject({
+    code: 'invalid_input',
+    field: 'id',
+  });
 });
 
 it('delivers core events to listeners and stops after unsubscribe', async () => {
@@ -67,5 +74,8 @@ it('delivers core events to listeners and stops after unsubscribe', async () => 
 
 it('reports an unreachable host as a clear error, not a crash', async () => {
   const dead = createClient(httpTransport('http://127.0.0.1:9', 'x'));
-  await expect(dead.call('app.info', {})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('not reachable') });
+  await expect(dead.call('app.info', {})).rejects.toMatchObject({
+    code: 'internal',
+    message: expect.stringContaining('not reachable'),
+  });
 });

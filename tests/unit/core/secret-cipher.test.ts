@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAesGcmCipher, createFileSecretStore, loadSecretKey } from '../../../electron/core/secrets/file-secret-store.ts';
+import {
+  createAesGcmCipher,
+  createFileSecretStore,
+  loadSecretKey,
+} from '../../../electron/core/secrets/file-secret-store.ts';
 
 describe('AES-256-GCM secret cipher', () => {
   const cipher = createAesGcmCipher(randomBytes(32));
@@ -45,7 +49,11 @@ describe('secret key loading', () => {
 describe('file secret store', () => {
   it('keeps values encrypted in a 0600 file and lists names only', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tc-secrets-')), 'secrets.json');
-    const store = createFileSecretStore(path, createAesGcmCipher(randomBytes(32)), () => new Date('2026-11-26T10:00:00Z'));
+    const store = createFileSecretStore(
+      path,
+      createAesGcmCipher(randomBytes(32)),
+      () => new Date('2026-11-26T10:00:00Z'),
+    );
     await store.set('x.access-secret', 'sup3r-s3cret');
     expect(readFileSync(path, 'utf8')).not.toContain('sup3r-s3cret');
     expect(statSync(path).mode & 0o777).toBe(0o600);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileSettingsStore, mergeSettings, parseStoredSettings } from '../../../electron/core/settings/settings-store.ts';
+import {
+  createFileSettingsStore,
+  mergeSettings,
+  parseStoredSettings,
+} from '../../../electron/core/settings/settings-store.ts';
 import { Settings } from '../../../shared/domain/settings.ts';
 
 describe('settings', () => {
