@@ -49,6 +49,8 @@ export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export const events = {
   'update.changed': z.object({ id: UpdateId, revision: z.number().int().positive(), updatedAt: z.string() }),
   'settings.changed': Settings,
+  /** A command chosen in the desktop app's menu, carried out by the renderer (File → New update). */
+  'app.command': z.object({ command: z.enum(['new-update']) }),
 } as const;
 
 export type Events = typeof events;

@@ -1,13 +1,11 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { UpdateId } from '../../shared/domain/update.ts';
 import { createCore, type Core } from '../core/app.ts';
-import { createLogger, redact, stderrSink, type LogSink, type Logger } from '../core/logging/logger.ts';
+import { createLogger, redact, stderrSink, type LogSink } from '../core/logging/logger.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { rendererPageUrl, resolveRendererLocation, type RendererLocation } from './app-url.ts';
 import { openExternalIfSafe, type ExternalOpener } from './external-url.ts';
-import { createSenderCheck, forwardEvents, registerDesktopIpc } from './ipc.ts';
+import { createSenderCheck, forwardEvents, registerDesktopIpc, sendAppCommand } from './ipc.ts';
 import { DOCUMENTATION_URL, installMenu, type MenuApi } from './menu.ts';
 import { createDesktopSecretStore, secretStorageProblem, type SafeStorageLike } from './secrets.ts';
 import { openElectronSettingsStore } from './settings.ts';
@@ -104,25 +102,6 @@ export function focusWindow(window: WindowLike | undefined): void {
   window.focus();
 }
 
-const CreatedUpdate = z.object({ id: UpdateId });
-
-/**
- * File → New update: creates an empty update (as the in-app button does) and
- * moves the window to its editor by changing only the URL hash, which the
- * renderer's router follows without a reload.
- */
-async function openNewUpdate(core: Core, window: WindowLike | undefined, location: RendererLocation, logger: Logger) {
-  const result = await core.call('updates.create', {});
-  if (!result.ok) {
-    logger.warn('The menu could not start a new update', { code: result.error.code });
-    return;
-  }
-  const created = CreatedUpdate.safeParse(result.value);
-  if (!created.success || !window || window.isDestroyed()) return;
-  focusWindow(window);
-  await window.loadURL(rendererPageUrl(location, `/updates/${created.data.id}`));
-}
-
 /**
  * Starts the desktop app: sandbox everything, keep to one instance, open the
  * store and the core, register IPC, then create the window and load the
@@ -209,9 +188,9 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
       isDev: !app.isPackaged,
       documentationUrl: DOCUMENTATION_URL,
       onNewUpdate: () => {
-        openNewUpdate(running, window, location, logger).catch((error: unknown) =>
-          logger.error('New update from the menu failed', { error }),
-        );
+        if (!window || window.isDestroyed()) return;
+        focusWindow(window);
+        sendAppCommand(window.webContents, { command: 'new-update' });
       },
       openExternal: (url) => openExternalIfSafe(electron.shell, url, logger),
     });

@@ -1,6 +1,6 @@
 import { ipcMain as electronIpcMain } from 'electron';
 import { z } from 'zod';
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/contract.ts';
+import { IPC_EVENT, IPC_INVOKE, type EventPayload } from '../../shared/contract.ts';
 import type { Result } from '../../shared/domain/errors.ts';
 import type { Core } from '../core/app.ts';
 import type { Logger } from '../core/logging/logger.ts';
@@ -127,6 +127,14 @@ export function registerDesktopIpc(deps: Omit<IpcDeps, 'ipcMain'>): () => void {
 
 /** Where core events are sent: the main window's webContents. */
 export type CoreEventTarget = { send(channel: string, ...args: unknown[]): void; isDestroyed(): boolean };
+
+/**
+ * Sends a menu command to the renderer as an `app.command` event, so it is
+ * carried out by the same code as the in-page button (no reload, nothing lost).
+ */
+export function sendAppCommand(contents: CoreEventTarget, payload: EventPayload<'app.command'>): void {
+  if (!contents.isDestroyed()) contents.send(IPC_EVENT, { name: 'app.command', payload });
+}
 
 /**
  * Forwards every core event to the window on IPC_EVENT, skipping a window

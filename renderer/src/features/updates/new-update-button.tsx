@@ -1,19 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useClient } from '../../client-context.tsx';
-import { navigate } from '../../router.ts';
+import { useCreateUpdate } from './use-create-update.ts';
 
-/** Creates an empty update and opens it in the editor. */
+/** Starts a new update; the desktop menu's File → New update arrives here as an app.command event. */
 export function NewUpdateButton() {
   const client = useClient();
-  const queryClient = useQueryClient();
-  const create = useMutation({
-    mutationFn: () => client.call('updates.create', {}),
-    onSuccess: (update) => {
-      queryClient.setQueryData(['updates', 'get', update.id], update);
-      void queryClient.invalidateQueries({ queryKey: ['updates', 'list'] });
-      navigate({ page: 'update', id: update.id });
-    },
-  });
+  const create = useCreateUpdate();
+  const { mutate } = create;
+  useEffect(
+    () =>
+      client.on('app.command', ({ command }) => {
+        if (command === 'new-update') mutate();
+      }),
+    [client, mutate],
+  );
   return (
     <div className="new-update">
       <button type="button" className="button primary" onClick={() => create.mutate()} disabled={create.isPending}>
