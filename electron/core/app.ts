@@ -5,9 +5,11 @@ import { dispatch, type Handlers } from './dispatch.ts';
 import { createEventBus, type EventListener } from './events.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { mergeSettings, type SettingsStore } from './settings/settings-store.ts';
+import type { SettingsStore } from './settings/settings-store.ts';
+import { createSettingsHandlers } from './settings/settings-handlers.ts';
 import type { SqlDb } from './store/sql.ts';
 import { createUpdatesService } from './updates/updates-service.ts';
+import { createUpdatesHandlers } from './updates/updates-handlers.ts';
 import { APP_VERSION } from './version.ts';
 
 export type CoreDeps = {
@@ -47,24 +49,13 @@ export function createCore(deps: CoreDeps): Core {
       version: APP_VERSION,
       storage: { engine: deps.db.engine, location: deps.db.location },
     }),
-    'updates.create': (input) => updates.create(input),
-    'updates.get': ({ id }) => updates.get(id),
-    'updates.list': (input) => updates.list(input),
-    'updates.save': (input) => updates.save(input),
-    'settings.get': () => deps.settings.read(),
-    'settings.update': async (patch) => {
-      const next = mergeSettings(await deps.settings.read(), patch);
-      await deps.settings.write(next);
-      events.emit('settings.changed', next);
-      return next;
-    },
-    'secrets.list': () => deps.secrets.list(),
-    'secrets.set': async ({ name, value }) => {
-      const status = await deps.secrets.set(name, value);
-      logger.info('Secret stored', { name });
-      return status;
-    },
-    'secrets.delete': async ({ name }) => ({ deleted: await deps.secrets.delete(name) }),
+    ...createUpdatesHandlers(updates),
+    ...createSettingsHandlers({
+      settings: deps.settings,
+      secrets: deps.secrets,
+      events,
+      logger: logger.child('settings'),
+    }),
   };
 
   return {

@@ -4,7 +4,9 @@ import type { Result } from '../../shared/domain/errors.ts';
 import { CoreError, invalidInput } from './errors.ts';
 import type { Logger } from './logging/logger.ts';
 
-export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+/** Handlers for some methods; each feature provides its own and app.ts joins them into `Handlers`. */
+export type HandlersFor<K extends MethodName> = { [M in K]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+export type Handlers = HandlersFor<MethodName>;
 
 /**
  * The one place a call from any UI enters the core: the method must be in the

@@ -1,0 +1,12 @@
+import type { updateMethods } from '../../../shared/contracts/updates.ts';
+import type { HandlersFor } from '../dispatch.ts';
+import type { UpdatesService } from './updates-service.ts';
+
+export function createUpdatesHandlers(updates: UpdatesService): HandlersFor<keyof typeof updateMethods> {
+  return {
+    'updates.create': (input) => updates.create(input),
+    'updates.get': ({ id }) => updates.get(id),
+    'updates.list': (input) => updates.list(input),
+    'updates.save': (input) => updates.save(input),
+  };
+}
