@@ -60,3 +60,28 @@ export const UpdatePage = z.object({
   items: z.array(UpdateSummary),
   nextCursor: z.string().nullable(),
 });
+
+/** One saved revision in an update's history. */
+export const UpdateVersionSummary = z.object({
+  revision: z.number().int().positive(),
+  title: z.string(),
+  contentHash: z.string(),
+  savedAt: IsoTime,
+});
+export type UpdateVersionSummary = z.infer<typeof UpdateVersionSummary>;
+
+/** A saved revision's full content, as it was. */
+export const UpdateVersion = UpdateVersionSummary.extend({
+  updateId: UpdateId,
+  summary: z.string(),
+  body: DocSchema,
+  bodyHtml: z.string(),
+});
+export type UpdateVersion = z.infer<typeof UpdateVersion>;
+
+export const VersionRef = z.object({ id: UpdateId, revision: z.number().int().positive() });
+
+export const RestoreVersion = VersionRef.extend({
+  /** The revision the editor has open; restoring over a newer one is a conflict. */
+  baseRevision: z.number().int().positive(),
+});

@@ -1,44 +1,11 @@
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright';
+import { expect, test } from 'vitest';
 import { axeViolations } from '../support/axe.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { startWebHost, type RunningWebHost } from '../support/web-host.ts';
+import { useE2eApp, waitForSaved } from '../support/e2e-app.ts';
 
-let host: RunningWebHost;
-let browser: Browser;
-const consoleErrors: string[] = [];
-
-/** A fresh tab on the app, signed in with the host's token, recording console errors. */
-async function openApp(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'Updates' }).waitFor();
-  return page;
-}
-
-beforeAll(async () => {
-  host = await startWebHost();
-  browser = await launchChromium();
-  mkdirSync('test-results', { recursive: true });
-});
-
-afterEach(() => {
-  // No CSP violation, failed request or uncaught error in any test.
-  expect(consoleErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const app = useE2eApp();
 
 test('writes an update with bold text and a link, and finds it intact after a reload', async () => {
-  const page = await openApp();
+  const page = await app.open();
   // The token moves out of the address bar into session storage.
   await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false);
   await page.getByText('No updates yet').waitFor();
@@ -66,12 +33,12 @@ test('writes an update with bold text and a link, and finds it intact after a re
   await linkInput.press('Enter');
   await page.keyboard.type(' page.');
 
-  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^✓ Saved today/);
+  await waitForSaved(page);
   await page.screenshot({ path: 'test-results/editor.png' });
   expect(await axeViolations(page)).toEqual([]);
 
   await page.reload();
-  await page.goto(`${host.origin}/#/updates`);
+  await page.goto(`${app.host().origin}/#/updates`);
   const row = page.getByRole('listitem').filter({ hasText: 'A6 Wellington Road closed northbound' });
   await row.waitFor();
   await expect(row.textContent()).resolves.toContain('Closed from 8pm on Friday for resurfacing.');
@@ -94,7 +61,7 @@ test('writes an update with bold text and a link, and finds it intact after a re
 });
 
 test('the toolbar works from the keyboard alone', async () => {
-  const page = await openApp();
+  const page = await app.open();
   await page.getByRole('button', { name: 'New update' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Leisure centre reopens');
   const body = page.getByRole('textbox', { name: 'Body' });
@@ -112,12 +79,12 @@ test('the toolbar works from the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   await expect(body.locator('h2').textContent()).resolves.toBe('Opening times');
   await expect(page.getByRole('button', { name: 'H2 heading' }).getAttribute('aria-pressed')).resolves.toBe('true');
-  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^✓ Saved today/);
+  await waitForSaved(page);
 });
 
 test('opening the page without the token explains what to do', async () => {
-  const fresh = await browser.newPage();
-  await fresh.goto(`${host.origin}/`);
+  const fresh = await app.browser().newPage();
+  await fresh.goto(`${app.host().origin}/`);
   await fresh.getByRole('heading', { name: 'Town Crier cannot connect' }).waitFor();
   expect(await fresh.getByText('?token=').count()).toBeGreaterThan(0);
   await fresh.close();

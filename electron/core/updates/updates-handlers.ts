@@ -8,5 +8,8 @@ export function createUpdatesHandlers(updates: UpdatesService): HandlersFor<keyo
     'updates.get': ({ id }) => updates.get(id),
     'updates.list': (input) => updates.list(input),
     'updates.save': (input) => updates.save(input),
+    'updates.versions': ({ id, limit }) => updates.versions(id, limit),
+    'updates.version': ({ id, revision }) => updates.version(id, revision),
+    'updates.restore': (input) => updates.restore(input),
   };
 }

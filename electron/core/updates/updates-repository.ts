@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocSchema, type Doc } from '../../../shared/content/doc.ts';
-import type { Update, UpdateSummary } from '../../../shared/domain/update.ts';
+import type { Update, UpdateSummary, UpdateVersion, UpdateVersionSummary } from '../../../shared/domain/update.ts';
 import { likePattern, type Row, type SqlExecutor } from '../store/sql.ts';
 
 /** A stored body comes back as text from SQLite and as an object from PostgreSQL's jsonb. */
@@ -16,6 +16,19 @@ const UpdateRow = z.object({
   content_hash: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
+});
+
+const VersionSummaryRow = z.object({
+  revision: z.coerce.number().int(),
+  title: z.string(),
+  content_hash: z.string(),
+  saved_at: z.string(),
+});
+
+const VersionRow = VersionSummaryRow.extend({
+  update_id: z.string(),
+  summary: z.string(),
+  body_json: JsonColumn,
 });
 
 const SummaryRow = z.object({
@@ -179,16 +192,35 @@ export function createUpdatesRepository(db: SqlExecutor) {
       };
     },
 
-    async versions(id: string) {
+    async versions(id: string, limit = 100): Promise<UpdateVersionSummary[]> {
       const rows = await db.all(
-        'SELECT revision, content_hash, saved_at FROM update_versions WHERE update_id = $1 ORDER BY revision',
-        [id],
+        `SELECT revision, title, content_hash, saved_at FROM update_versions
+         WHERE update_id = $1 ORDER BY revision DESC LIMIT $2`,
+        [id, limit],
       );
-      return rows.map((r) => ({
-        revision: Number(r.revision),
-        contentHash: String(r.content_hash),
-        savedAt: String(r.saved_at),
-      }));
+      return rows.map((row) => {
+        const r = VersionSummaryRow.parse(row);
+        return { revision: r.revision, title: r.title, contentHash: r.content_hash, savedAt: r.saved_at };
+      });
+    },
+
+    async version(id: string, revision: number): Promise<Omit<UpdateVersion, 'bodyHtml'> | undefined> {
+      const row = await db.one(
+        `SELECT update_id, revision, title, summary, body_json, content_hash, saved_at FROM update_versions
+         WHERE update_id = $1 AND revision = $2`,
+        [id, revision],
+      );
+      if (!row) return undefined;
+      const r = VersionRow.parse(row);
+      return {
+        updateId: r.update_id,
+        revision: r.revision,
+        title: r.title,
+        summary: r.summary,
+        body: r.body_json,
+        contentHash: r.content_hash,
+        savedAt: r.saved_at,
+      };
     },
   };
 }

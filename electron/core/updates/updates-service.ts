@@ -1,7 +1,7 @@
 import { emptyDoc, sanitizeDoc, type Doc } from '../../../shared/content/doc.ts';
 import { docToHtml, docToPlainText, excerptFromText } from '../../../shared/content/render.ts';
 import type { ParsedInput } from '../../../shared/contract.ts';
-import type { Update } from '../../../shared/domain/update.ts';
+import type { Update, UpdateVersion } from '../../../shared/domain/update.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -136,7 +136,28 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
       };
     },
 
-    versions: (id: string) => repo.versions(id),
+    async versions(id: string, limit = 100) {
+      await this.get(id);
+      return repo.versions(id, limit);
+    },
+
+    async version(id: string, revision: number): Promise<UpdateVersion> {
+      const found = await repo.version(id, revision);
+      if (!found) throw new CoreError('not_found', `This update has no version ${revision}`);
+      return { ...found, bodyHtml: docToHtml(found.body) };
+    },
+
+    /** Restoring is a save of the old content, so history only ever grows and the restore is itself undoable. */
+    async restore(input: ParsedInput<'updates.restore'>): Promise<Update> {
+      const old = await this.version(input.id, input.revision);
+      return this.save({
+        id: input.id,
+        baseRevision: input.baseRevision,
+        title: old.title,
+        summary: old.summary,
+        body: old.body,
+      });
+    },
   };
 }
 

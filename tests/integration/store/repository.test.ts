@@ -25,6 +25,7 @@ import {
   ISO_UTC_MS,
   type StoreHarness,
 } from './store-suite.ts';
+import { defineVersionHistorySuite } from './version-history-suite.ts';
 
 /**
  * The repository suite on both engines in one run: SQLite files in temp
@@ -71,6 +72,7 @@ const harnesses: Record<'sqlite' | 'postgres', StoreHarness> = {
 
 describe.each([{ engine: 'sqlite' as const }, { engine: 'postgres' as const }])('store on $engine', ({ engine }) => {
   defineStoreSuite(harnesses[engine]);
+  defineVersionHistorySuite(harnesses[engine]);
 });
 
 describe('SQLite specifics', () => {
@@ -134,7 +136,7 @@ describe('SQLite specifics', () => {
 
     const second = await openTestCore(scope, { dataDir }, clock);
     expect(await callOk(second.core, 'updates.get', { id: created.id })).toStrictEqual(saved);
-    expect((await second.core.services.updates.versions(created.id)).map((v) => v.revision)).toEqual([1, 2]);
+    expect((await second.core.services.updates.versions(created.id)).map((v) => v.revision)).toEqual([2, 1]);
     expect(await migrate(second.db)).toEqual([]);
     expect(await appliedVersions(second.db)).toEqual(migrations.map((m) => m.version));
     const info = await callOk(second.core, 'app.info', {});

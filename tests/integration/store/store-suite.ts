@@ -530,9 +530,9 @@ export function defineStoreSuite(harness: StoreHarness): void {
 
       const versions = await core.services.updates.versions(created.id);
       expect(versions).toEqual([
-        { revision: 1, contentHash: created.contentHash, savedAt: created.updatedAt },
-        { revision: 2, contentHash: second.contentHash, savedAt: second.updatedAt },
-        { revision: 3, contentHash: third.contentHash, savedAt: third.updatedAt },
+        { revision: 3, title: third.title, contentHash: third.contentHash, savedAt: third.updatedAt },
+        { revision: 2, title: second.title, contentHash: second.contentHash, savedAt: second.updatedAt },
+        { revision: 1, title: created.title, contentHash: created.contentHash, savedAt: created.updatedAt },
       ]);
       expect(new Set(versions.map((v) => v.contentHash)).size).toBe(3);
       expect(events.map((e) => e.name === 'update.changed' && e.payload.revision)).toEqual([1, 2, 3]);
@@ -769,7 +769,7 @@ export function defineStoreSuite(harness: StoreHarness): void {
       expect(page.items[0]?.createdAt).toBe(created.createdAt);
       expect(page.items[0]?.updatedAt).toBe(saved.updatedAt);
       const versions = await core.services.updates.versions(created.id);
-      expect(versions.map((v) => v.savedAt)).toEqual([created.createdAt, saved.updatedAt]);
+      expect(versions.map((v) => v.savedAt)).toEqual([saved.updatedAt, created.createdAt]);
       const raw = await createUpdatesRepository(db).get(created.id);
       for (const value of [raw?.createdAt, raw?.updatedAt]) {
         expect(typeof value).toBe('string');

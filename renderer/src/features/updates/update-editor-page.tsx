@@ -6,12 +6,14 @@ import { hrefFor } from '../../router.ts';
 import { BodyEditor } from './body-editor.tsx';
 import { SaveStatusText } from './save-status.tsx';
 import { useAutosave } from './use-autosave.ts';
+import { VersionHistory } from './version-history.tsx';
 
 /** Loads one update and opens it for editing. */
 export function UpdateEditorPage({ id }: { id: string }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [generation, setGeneration] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
   const query = useQuery({
     queryKey: ['updates', 'get', id],
     queryFn: () => client.call('updates.get', { id }),
@@ -33,11 +35,41 @@ export function UpdateEditorPage({ id }: { id: string }) {
       .fetchQuery({ queryKey: ['updates', 'get', id], queryFn: () => client.call('updates.get', { id }) })
       .then(() => setGeneration((g) => g + 1));
   };
-  return <UpdateEditor key={`${id}:${generation}`} update={query.data} onReload={reload} />;
+  const replace = (next: Update, message: string) => {
+    queryClient.setQueryData(['updates', 'get', id], next);
+    setNotice(message);
+    setGeneration((g) => g + 1);
+  };
+  return (
+    <>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <UpdateEditor key={`${id}:${generation}`} update={query.data} onReload={reload} onReplace={replace} />
+    </>
+  );
 }
 
-function UpdateEditor({ update, onReload }: { update: Update; onReload: () => void }) {
-  const { status, change, saveNow } = useAutosave(update);
+function UpdateEditor({
+  update,
+  onReload,
+  onReplace,
+}: {
+  update: Update;
+  onReload: () => void;
+  onReplace: (next: Update, message: string) => void;
+}) {
+  const client = useClient();
+  const { status, change, saveNow, stop, revision } = useAutosave(update);
+  const restore = async (from: number) => {
+    // Save what was typed first, so the restore is based on it and it stays in the history.
+    await saveNow();
+    const restored = await client.call('updates.restore', { id: update.id, revision: from, baseRevision: revision() });
+    stop();
+    onReplace(restored, `Restored version ${from} as version ${restored.revision}.`);
+  };
   const [title, setTitle] = useState(update.title);
   const [summary, setSummary] = useState(update.summary);
   const ids = { title: useId(), summary: useId(), summaryHint: useId(), body: useId() };
@@ -95,6 +127,7 @@ function UpdateEditor({ update, onReload }: { update: Update; onReload: () => vo
         </span>
         <BodyEditor labelledBy={ids.body} initial={update.body} onChange={(body) => change({ body })} />
       </div>
+      <VersionHistory id={update.id} currentRevision={revision()} onRestore={restore} />
     </section>
   );
 }

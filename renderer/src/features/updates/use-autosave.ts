@@ -105,5 +105,11 @@ export function useAutosave(update: Update) {
     };
   }, [saveNow]);
 
-  return { status, change, saveNow };
+  /** Stops autosaving (before this editor is replaced, e.g. by a restore). */
+  const stop = useCallback(() => {
+    stopped.current = true;
+    clearTimeout(timer.current);
+  }, []);
+
+  return { status, change, saveNow, stop, revision: () => revision.current };
 }

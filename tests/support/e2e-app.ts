@@ -1,0 +1,71 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from './chromium.ts';
+import { startWebHost, type RunningWebHost } from './web-host.ts';
+
+export type E2eApp = {
+  host(): RunningWebHost;
+  browser(): Browser;
+  /** A fresh tab on the app, signed in with the host's token. */
+  open(): Promise<Page>;
+};
+
+/**
+ * Per test file: one real web host on a fresh data folder and one Chromium.
+ * After every test, no console error (CSP violation, failed request, uncaught error) may have happened.
+ */
+export function useE2eApp(): E2eApp {
+  let host: RunningWebHost | undefined;
+  let browser: Browser | undefined;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    host = await startWebHost();
+    browser = await launchChromium();
+    mkdirSync('test-results', { recursive: true });
+  });
+  afterEach(() => {
+    expect(consoleErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} did not start`);
+    return value;
+  };
+  return {
+    host: () => need(host, 'The web host'),
+    browser: () => need(browser, 'Chromium'),
+    async open() {
+      const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      await page.goto(need(host, 'The web host').url);
+      await page.getByRole('heading', { name: 'Updates' }).waitFor();
+      return page;
+    },
+  };
+}
+
+/** Waits until the editor says everything typed is saved. */
+export async function waitForSaved(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /Saved|Unsaved|Saving/ })
+          .first()
+          .textContent(),
+      {
+        timeout: 10_000,
+      },
+    )
+    .toMatch(/^✓ Saved today/);
+}
