@@ -9,6 +9,8 @@ export type E2eApp = {
   browser(): Browser;
   /** A fresh tab on the app, signed in with the host's token. */
   open(): Promise<Page>;
+  /** Lets console errors matching `pattern` pass for the current test only (say why where it is called). */
+  allowConsoleErrors(pattern: RegExp): void;
 };
 
 /**
@@ -19,6 +21,7 @@ export function useE2eApp(): E2eApp {
   let host: RunningWebHost | undefined;
   let browser: Browser | undefined;
   const consoleErrors: string[] = [];
+  let allowed: RegExp[] = [];
 
   beforeAll(async () => {
     host = await startWebHost();
@@ -26,7 +29,9 @@ export function useE2eApp(): E2eApp {
     mkdirSync('test-results', { recursive: true });
   });
   afterEach(() => {
-    expect(consoleErrors.splice(0)).toEqual([]);
+    const unexpected = consoleErrors.splice(0).filter((text) => !allowed.some((p) => p.test(text)));
+    allowed = [];
+    expect(unexpected).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,6 +45,9 @@ export function useE2eApp(): E2eApp {
   return {
     host: () => need(host, 'The web host'),
     browser: () => need(browser, 'Chromium'),
+    allowConsoleErrors(pattern) {
+      allowed.push(pattern);
+    },
     async open() {
       const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });
       page.on('console', (m) => {

@@ -6,6 +6,7 @@ import type { Doc } from '../../../../shared/content/doc.ts';
 import { isSafeHref } from '../../../../shared/content/doc.ts';
 import { EditorToolbar } from './editor-toolbar.tsx';
 import { LinkForm } from './link-form.tsx';
+import { cleanPastedHtml } from './paste-cleaner.ts';
 
 /**
  * The rich body: only what the core's body schema accepts (H2/H3, bold,
@@ -46,6 +47,7 @@ export function BodyEditor({
     injectCSS: false,
     editorProps: {
       attributes: { 'aria-labelledby': labelledBy, 'aria-multiline': 'true', role: 'textbox', class: 'body-editor' },
+      transformPastedHTML: (html) => cleanPastedHtml(html),
       handleKeyDown: (_view, event) => {
         if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
           event.preventDefault();
