@@ -55,36 +55,82 @@ export function docToHtml(doc: Doc): string {
   return doc.content.map(renderBlock).join('\n');
 }
 
-function inlineText(nodes: InlineNode[] | undefined): string {
-  return (nodes ?? []).map((n) => (n.type === 'text' ? n.text : '\n')).join('');
+/** How a link's text is written in plain text; the default writes the text alone. */
+type PlainLink = (text: string, href: string) => string;
+
+function inlineText(nodes: InlineNode[] | undefined, link?: PlainLink): string {
+  if (!link) return (nodes ?? []).map((n) => (n.type === 'text' ? n.text : '\n')).join('');
+  // Neighbouring text nodes with the same target are one link (part of it may be bold).
+  let out = '';
+  let run = '';
+  let href: string | undefined;
+  const flush = (): void => {
+    if (href !== undefined) out += link(run, href);
+    run = '';
+    href = undefined;
+  };
+  for (const n of nodes ?? []) {
+    const target = n.type === 'text' ? n.marks?.find((m) => m.type === 'link')?.attrs.href : undefined;
+    if (target !== href) flush();
+    if (n.type !== 'text') out += '\n';
+    else if (target === undefined) out += n.text;
+    else {
+      href = target;
+      run += n.text;
+    }
+  }
+  flush();
+  return out;
 }
 
-function blockText(block: BlockNode, prefix = ''): string {
+function blockText(block: BlockNode, prefix = '', link?: PlainLink): string {
   switch (block.type) {
     case 'paragraph':
     case 'heading':
-      return prefix + inlineText(block.content);
+      return prefix + inlineText(block.content, link);
     case 'bulletList':
-      return block.content.map((item) => itemText(item, `${prefix}- `)).join('\n');
+      return block.content.map((item) => itemText(item, `${prefix}- `, link)).join('\n');
     case 'orderedList': {
       const start = block.attrs?.start ?? 1;
-      return block.content.map((item, i) => itemText(item, `${prefix}${start + i}. `)).join('\n');
+      return block.content.map((item, i) => itemText(item, `${prefix}${start + i}. `, link)).join('\n');
     }
     case 'blockquote':
-      return block.content.map((b) => blockText(b, `${prefix}> `)).join('\n');
+      return block.content.map((b) => blockText(b, `${prefix}> `, link)).join('\n');
   }
 }
 
-function itemText(item: ListItemNode, prefix: string): string {
-  return item.content.map((b, i) => blockText(b, i === 0 ? prefix : ' '.repeat(prefix.length))).join('\n');
+function itemText(item: ListItemNode, prefix: string, link?: PlainLink): string {
+  return item.content.map((b, i) => blockText(b, i === 0 ? prefix : ' '.repeat(prefix.length), link)).join('\n');
 }
 
 /** Plain text of a body: paragraphs separated by blank lines, lists marked with "-" or numbers. */
 export function docToPlainText(doc: Doc): string {
+  return plainText(doc);
+}
+
+function plainText(doc: Doc, link?: PlainLink): string {
   return doc.content
-    .map((b) => blockText(b))
+    .map((b) => blockText(b, '', link))
     .filter((t) => t.trim().length > 0)
     .join('\n\n');
+}
+
+/**
+ * Plain text of a body that keeps where its links go: "text [1]", with the
+ * targets returned in order for a references list (plain-text email parts).
+ * A link whose text is already its address is written once, without a number.
+ */
+export function docToPlainTextWithLinks(doc: Doc): { text: string; links: string[] } {
+  const links: string[] = [];
+  const text = plainText(doc, (label, href) => {
+    const shown = label.trim();
+    if (shown === href || `mailto:${shown}` === href || `tel:${shown}` === href) return label;
+    let n = links.indexOf(href) + 1;
+    if (n === 0) n = links.push(href);
+    const trailing = label.slice(label.trimEnd().length);
+    return `${label.trimEnd()} [${n}]${trailing}`;
+  });
+  return { text, links };
 }
 
 /** The first `max` characters of the body's text, cut at a word, for list rows. */
