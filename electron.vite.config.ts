@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { APP_CSP_META } from './shared/security/csp.ts';
+
+/** Puts the app's one CSP (shared/security/csp.ts) into index.html, so the page has it even from file://. */
+const cspMeta: Plugin = {
+  name: 'town-crier-csp-meta',
+  transformIndexHtml: () => [
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: APP_CSP_META },
+      injectTo: 'head-prepend',
+    },
+  ],
+};
 
 /**
  * Three bundles: main (ESM, runs the core), preload (CommonJS, because
@@ -24,7 +38,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },

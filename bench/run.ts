@@ -111,6 +111,8 @@ try {
         title: `Update ${i}`,
         summary: 'Summary',
         body: doc,
+        channels: ['website'],
+        variants: {},
         bodyHtml: docToHtml(doc),
         bodyText: docToPlainText(doc),
         revision: 1,

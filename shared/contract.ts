@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contracts/app.ts';
+import { queueEvents, queueMethods } from './contracts/queue.ts';
 import { settingsEvents, settingsMethods } from './contracts/settings.ts';
+import { templateMethods } from './contracts/templates.ts';
 import { updateEvents, updateMethods } from './contracts/updates.ts';
 
 export { AppInfo } from './contracts/app.ts';
@@ -15,6 +17,8 @@ export const contract = {
   ...appMethods,
   ...updateMethods,
   ...settingsMethods,
+  ...templateMethods,
+  ...queueMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -29,6 +33,7 @@ export const events = {
   ...appEvents,
   ...updateEvents,
   ...settingsEvents,
+  ...queueEvents,
 } as const;
 
 export type Events = typeof events;

@@ -10,6 +10,10 @@ import { createSettingsHandlers } from './settings/settings-handlers.ts';
 import type { SqlDb } from './store/sql.ts';
 import { createUpdatesService } from './updates/updates-service.ts';
 import { createUpdatesHandlers } from './updates/updates-handlers.ts';
+import { createTemplatesService } from './templates/templates-service.ts';
+import { createTemplatesHandlers } from './templates/templates-handlers.ts';
+import type { ChannelRegistry } from './channels/registry.ts';
+import { createQueueHandlers } from './queue/queue-handlers.ts';
 import { APP_VERSION } from './version.ts';
 
 export type CoreDeps = {
@@ -19,6 +23,8 @@ export type CoreDeps = {
   logger?: Logger;
   now?: () => Date;
   newId?: () => string;
+  /** The channel kinds this host can publish to (the queue's adapters). */
+  channels?: ChannelRegistry;
 };
 
 export interface Core {
@@ -42,6 +48,7 @@ export function createCore(deps: CoreDeps): Core {
   const newId = deps.newId ?? randomUUID;
   const events = createEventBus((error) => logger.error('An event listener failed', { error }));
   const updates = createUpdatesService({ db: deps.db, events, logger: logger.child('updates'), now, newId });
+  const templates = createTemplatesService({ db: deps.db, updates, now, newId });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -50,12 +57,14 @@ export function createCore(deps: CoreDeps): Core {
       storage: { engine: deps.db.engine, location: deps.db.location },
     }),
     ...createUpdatesHandlers(updates),
+    ...createTemplatesHandlers(templates),
     ...createSettingsHandlers({
       settings: deps.settings,
       secrets: deps.secrets,
       events,
       logger: logger.child('settings'),
     }),
+    ...createQueueHandlers({ db: deps.db, events, logger: logger.child('queue'), now, newId, channels: deps.channels }),
   };
 
   return {

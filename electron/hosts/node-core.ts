@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app.ts';
+import type { ChannelRegistry } from '../core/channels/registry.ts';
 import type { Logger } from '../core/logging/logger.ts';
+import type { SecretStore } from '../core/secrets/secret-store.ts';
+import type { SettingsStore } from '../core/settings/settings-store.ts';
+import type { SqlDb } from '../core/store/sql.ts';
 import { createAesGcmCipher, createFileSecretStore, loadSecretKey } from '../core/secrets/file-secret-store.ts';
 import { createFileSettingsStore } from '../core/settings/settings-store.ts';
 import { openStore } from '../core/store/open-store.ts';
@@ -10,6 +14,8 @@ export type NodeCoreOptions = {
   databaseUrl?: string | undefined;
   keyFile?: string | undefined;
   logger: Logger;
+  /** The channel kinds this host can publish to. */
+  channels?: ChannelRegistry;
 };
 
 /**
@@ -18,15 +24,21 @@ export type NodeCoreOptions = {
  * store in the data folder or on PostgreSQL.
  */
 export async function openNodeCore(options: NodeCoreOptions): Promise<Core> {
+  return createCore({ ...(await openNodeStores(options)), logger: options.logger, channels: options.channels });
+}
+
+/** The stores of a Node host without a Core around them: the headless worker needs only these. */
+export async function openNodeStores(
+  options: Omit<NodeCoreOptions, 'logger' | 'channels'>,
+): Promise<{ db: SqlDb; settings: SettingsStore; secrets: SecretStore }> {
   const key = loadSecretKey({
     env: process.env.TOWN_CRIER_SECRET_KEY,
     keyFile: options.keyFile ?? join(options.dataDir, 'secret.key'),
   });
   const db = await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  return createCore({
+  return {
     db,
     settings: createFileSettingsStore(join(options.dataDir, 'settings.json')),
     secrets: createFileSecretStore(join(options.dataDir, 'secrets.json'), createAesGcmCipher(key)),
-    logger: options.logger,
-  });
+  };
 }

@@ -1,13 +1,4 @@
-/** The web host's page policy: only our own scripts, styles and API; nothing framed, no inline script. */
-export const WEB_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { APP_CSP } from '../../shared/security/csp.ts';
+
+/** The web host's page policy: the app's one policy (shared/security/csp.ts). */
+export const WEB_CSP = APP_CSP;

@@ -1,12 +1,7 @@
-/**
- * The desktop renderer's Content Security Policy: only our own scripts,
- * styles, fonts and API; images also from data:/blob: (pasted images,
- * previews); frames only from ourselves or blob: (channel previews); no inline
- * script, no plugins, no forms, and nothing may frame us.
- */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
-  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; frame-src 'self' blob:";
+import { APP_CSP } from '../../shared/security/csp.ts';
+
+/** The desktop renderer's Content Security Policy (shared/security/csp.ts explains each directive). */
+export const CONTENT_SECURITY_POLICY = APP_CSP;
 
 const CSP_HEADER = /^content-security-policy$/i;
 

@@ -7,6 +7,11 @@ export const Settings = z.object({
   timeZone: z.literal('Europe/London').default('Europe/London'),
   /** Minutes without activity before the app locks. */
   idleLockMinutes: z.number().int().min(1).max(480).default(15),
+  /** Where the council's news articles live; previews show links as they will be once the website post is out. */
+  websiteNewsUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
   /** Public address of the council's proxy, used in unsubscribe links. */
   publicBaseUrl: z
     .url({ protocol: /^https?$/ })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DocSchema } from '../content/doc.ts';
+import { Channels, DEFAULT_CHANNELS, Variants } from './variants.ts';
 
 export const UpdateId = z.uuid({ message: 'Must be an update id' });
 
@@ -13,6 +14,10 @@ export const Update = z.object({
   title: z.string(),
   summary: z.string(),
   body: DocSchema,
+  /** The channels this update goes to. */
+  channels: Channels,
+  /** Per-channel edits; anything not here is derived from the master. */
+  variants: Variants,
   /** Derived from `body` by the shared renderer; never accepted from a client. */
   bodyHtml: z.string(),
   /** Increases by one on every save; a save must name the revision it started from. */
@@ -39,6 +44,8 @@ export const CreateUpdate = z.object({
   title: Title.default(''),
   summary: Summary.default(''),
   body: DocSchema.optional(),
+  channels: Channels.default(DEFAULT_CHANNELS),
+  variants: Variants.default({}),
 });
 
 export const SaveUpdate = z.object({
@@ -47,6 +54,10 @@ export const SaveUpdate = z.object({
   title: Title,
   summary: Summary,
   body: DocSchema,
+  /** Absent: unchanged. */
+  channels: Channels.optional(),
+  /** Absent: unchanged. */
+  variants: Variants.optional(),
 });
 
 export const ListUpdates = z.object({
@@ -75,6 +86,8 @@ export const UpdateVersion = UpdateVersionSummary.extend({
   updateId: UpdateId,
   summary: z.string(),
   body: DocSchema,
+  channels: Channels,
+  variants: Variants,
   bodyHtml: z.string(),
 });
 export type UpdateVersion = z.infer<typeof UpdateVersion>;

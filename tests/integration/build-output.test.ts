@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { APP_CSP_META } from '../../shared/security/csp.ts';
 
 const out = resolve(import.meta.dirname, '../../out');
 const read = (path: string) => {
@@ -28,7 +29,8 @@ describe('production build', () => {
   it('bundles the renderer with relative asset paths (it loads from file:// in the app) and a strict CSP', () => {
     const html = read('renderer/index.html');
     expect(html).toMatch(/src="\.\/assets\/[^"]+\.js"/);
-    expect(html).toContain("script-src 'self'");
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(meta.replaceAll('&#39;', "'")).toBe(APP_CSP_META);
     expect(html).not.toMatch(/<script>(?!\s*<\/script>)/);
     const assets = readdirSync(resolve(out, 'renderer/assets'));
     expect(assets.some((f) => f.endsWith('.css'))).toBe(true);

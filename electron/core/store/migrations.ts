@@ -38,6 +38,103 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (update_id, revision)
       );`,
   },
+  {
+    version: 2,
+    name: 'templates',
+    up: (e) => `
+      CREATE TABLE templates (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        title text NOT NULL,
+        summary text NOT NULL,
+        body_json ${json(e)} NOT NULL,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE UNIQUE INDEX templates_by_name ON templates (lower(name));`,
+  },
+  {
+    version: 3,
+    name: 'publishing queue: channel targets, publications, deliveries, attempts',
+    up: (e) => `
+      CREATE TABLE channel_targets (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        name text NOT NULL,
+        settings_json ${json(e)} NOT NULL,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE TABLE publications (
+        id text PRIMARY KEY,
+        update_id text NOT NULL REFERENCES updates (id),
+        update_revision integer NOT NULL,
+        content_hash text NOT NULL,
+        scheduled_at ${time(e)},
+        created_at ${time(e)} NOT NULL,
+        created_by text,
+        FOREIGN KEY (update_id, update_revision) REFERENCES update_versions (update_id, revision)
+      );
+      CREATE INDEX publications_by_created ON publications (created_at DESC, id DESC);
+      CREATE INDEX publications_by_update ON publications (update_id);
+      CREATE TABLE deliveries (
+        id text PRIMARY KEY,
+        publication_id text NOT NULL REFERENCES publications (id) ON DELETE CASCADE,
+        target_id text NOT NULL REFERENCES channel_targets (id),
+        status text NOT NULL CHECK (status IN ('scheduled', 'queued', 'sending', 'delivered', 'retry_wait',
+          'failed', 'needs_reauth', 'unconfirmed', 'cancelled')),
+        attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        attempt_limit integer NOT NULL CHECK (attempt_limit > 0),
+        next_attempt_at ${time(e)},
+        lease_owner text,
+        lease_expires_at ${time(e)},
+        external_id text,
+        external_url text,
+        last_error ${json(e)},
+        idempotency_key text NOT NULL UNIQUE,
+        depends_on_delivery_id text REFERENCES deliveries (id),
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL,
+        UNIQUE (publication_id, target_id),
+        CHECK (status <> 'sending' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+      );
+      CREATE INDEX deliveries_due ON deliveries (target_id, status, next_attempt_at);
+      CREATE INDEX deliveries_by_lease ON deliveries (status, lease_expires_at);
+      CREATE INDEX deliveries_by_publication ON deliveries (publication_id);
+      CREATE TABLE delivery_attempts (
+        delivery_id text NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+        attempt integer NOT NULL CHECK (attempt > 0),
+        worker text NOT NULL,
+        started_at ${time(e)} NOT NULL,
+        finished_at ${time(e)},
+        outcome text,
+        error ${json(e)},
+        PRIMARY KEY (delivery_id, attempt)
+      );
+      CREATE TABLE delivery_history (
+        id ${e === 'postgres' ? 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
+        delivery_id text NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+        at ${time(e)} NOT NULL,
+        actor text NOT NULL,
+        event text NOT NULL,
+        from_status text,
+        to_status text NOT NULL
+      );
+      CREATE INDEX delivery_history_by_delivery ON delivery_history (delivery_id, id);`,
+  },
+  {
+    version: 4,
+    name: 'channels and variants of updates',
+    up: (e) => {
+      const emptyList = e === 'postgres' ? `'[]'::jsonb` : `'[]'`;
+      const emptyObject = e === 'postgres' ? `'{}'::jsonb` : `'{}'`;
+      return `
+      ALTER TABLE updates ADD COLUMN channels_json ${json(e)} NOT NULL DEFAULT ${emptyList};
+      ALTER TABLE updates ADD COLUMN variants_json ${json(e)} NOT NULL DEFAULT ${emptyObject};
+      ALTER TABLE update_versions ADD COLUMN channels_json ${json(e)} NOT NULL DEFAULT ${emptyList};
+      ALTER TABLE update_versions ADD COLUMN variants_json ${json(e)} NOT NULL DEFAULT ${emptyObject};`;
+    },
+  },
 ];
 
 /**

@@ -16,7 +16,21 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The hash approvals bind to: the exact title, summary and body. */
-export function contentHashOf(content: { title: string; summary: string; body: unknown }): string {
-  return sha256Hex(canonicalJson({ title: content.title, summary: content.summary, body: content.body }));
+/** The hash approvals bind to: the exact title, summary, body, channels and per-channel edits. */
+export function contentHashOf(content: {
+  title: string;
+  summary: string;
+  body: unknown;
+  channels?: readonly string[];
+  variants?: unknown;
+}): string {
+  return sha256Hex(
+    canonicalJson({
+      title: content.title,
+      summary: content.summary,
+      body: content.body,
+      channels: content.channels ?? [],
+      variants: content.variants ?? {},
+    }),
+  );
 }

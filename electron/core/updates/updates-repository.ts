@@ -1,16 +1,21 @@
 import { z } from 'zod';
 import { DocSchema, type Doc } from '../../../shared/content/doc.ts';
+import { Channels, Variants } from '../../../shared/domain/variants.ts';
 import type { Update, UpdateSummary, UpdateVersion, UpdateVersionSummary } from '../../../shared/domain/update.ts';
 import { likePattern, type Row, type SqlExecutor } from '../store/sql.ts';
 
 /** A stored body comes back as text from SQLite and as an object from PostgreSQL's jsonb. */
 const JsonColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), DocSchema);
+const ChannelsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), Channels);
+const VariantsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), Variants);
 
 const UpdateRow = z.object({
   id: z.string(),
   title: z.string(),
   summary: z.string(),
   body_json: JsonColumn,
+  channels_json: ChannelsColumn,
+  variants_json: VariantsColumn,
   body_html: z.string(),
   revision: z.coerce.number().int(),
   content_hash: z.string(),
@@ -29,6 +34,8 @@ const VersionRow = VersionSummaryRow.extend({
   update_id: z.string(),
   summary: z.string(),
   body_json: JsonColumn,
+  channels_json: ChannelsColumn,
+  variants_json: VariantsColumn,
 });
 
 const SummaryRow = z.object({
@@ -46,6 +53,8 @@ export type StoredUpdate = {
   title: string;
   summary: string;
   body: Doc;
+  channels: Channels;
+  variants: Variants;
   bodyHtml: string;
   bodyText: string;
   revision: number;
@@ -61,6 +70,8 @@ function toUpdate(row: Row): Update {
     title: r.title,
     summary: r.summary,
     body: r.body_json,
+    channels: r.channels_json,
+    variants: r.variants_json,
     bodyHtml: r.body_html,
     revision: r.revision,
     contentHash: r.content_hash,
@@ -85,27 +96,31 @@ export function decodeCursor(cursor: string): { updatedAt: string; id: string } 
   }
 }
 
-const UPDATE_COLUMNS = 'id, title, summary, body_json, body_html, revision, content_hash, created_at, updated_at';
+const UPDATE_COLUMNS =
+  'id, title, summary, body_json, channels_json, variants_json, body_html, revision, content_hash, created_at, updated_at';
 
 /** Reads and writes updates. Written once, run on SQLite and PostgreSQL alike. */
 export function createUpdatesRepository(db: SqlExecutor) {
-  const bodyParam = (doc: Doc) => JSON.stringify(doc);
+  const json = (value: unknown) => JSON.stringify(value);
   return {
     async insert(u: StoredUpdate): Promise<Update> {
       await db.run(
-        `INSERT INTO updates (id, title, summary, body_json, body_html, body_text, revision, content_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO updates (id, title, summary, body_json, body_html, body_text, revision, content_hash, created_at, updated_at,
+           channels_json, variants_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           u.id,
           u.title,
           u.summary,
-          bodyParam(u.body),
+          json(u.body),
           u.bodyHtml,
           u.bodyText,
           u.revision,
           u.contentHash,
           u.createdAt,
           u.updatedAt,
+          json(u.channels),
+          json(u.variants),
         ],
       );
       await this.insertVersion(u);
@@ -114,9 +129,20 @@ export function createUpdatesRepository(db: SqlExecutor) {
 
     async insertVersion(u: StoredUpdate): Promise<void> {
       await db.run(
-        `INSERT INTO update_versions (update_id, revision, title, summary, body_json, content_hash, saved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [u.id, u.revision, u.title, u.summary, bodyParam(u.body), u.contentHash, u.updatedAt],
+        `INSERT INTO update_versions (update_id, revision, title, summary, body_json, content_hash, saved_at,
+           channels_json, variants_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          u.id,
+          u.revision,
+          u.title,
+          u.summary,
+          json(u.body),
+          u.contentHash,
+          u.updatedAt,
+          json(u.channels),
+          json(u.variants),
+        ],
       );
     },
 
@@ -124,12 +150,12 @@ export function createUpdatesRepository(db: SqlExecutor) {
     async saveRevision(u: StoredUpdate, baseRevision: number): Promise<boolean> {
       const { changes } = await db.run(
         `UPDATE updates SET title = $1, summary = $2, body_json = $3, body_html = $4, body_text = $5,
-           revision = $6, content_hash = $7, updated_at = $8
+           revision = $6, content_hash = $7, updated_at = $8, channels_json = $11, variants_json = $12
          WHERE id = $9 AND revision = $10`,
         [
           u.title,
           u.summary,
-          bodyParam(u.body),
+          json(u.body),
           u.bodyHtml,
           u.bodyText,
           u.revision,
@@ -137,6 +163,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
           u.updatedAt,
           u.id,
           baseRevision,
+          json(u.channels),
+          json(u.variants),
         ],
       );
       if (changes !== 1) return false;
@@ -206,7 +234,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
 
     async version(id: string, revision: number): Promise<Omit<UpdateVersion, 'bodyHtml'> | undefined> {
       const row = await db.one(
-        `SELECT update_id, revision, title, summary, body_json, content_hash, saved_at FROM update_versions
+        `SELECT update_id, revision, title, summary, body_json, channels_json, variants_json, content_hash, saved_at
+         FROM update_versions
          WHERE update_id = $1 AND revision = $2`,
         [id, revision],
       );
@@ -218,6 +247,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
         title: r.title,
         summary: r.summary,
         body: r.body_json,
+        channels: r.channels_json,
+        variants: r.variants_json,
         contentHash: r.content_hash,
         savedAt: r.saved_at,
       };

@@ -2,6 +2,7 @@ import { emptyDoc, sanitizeDoc, type Doc } from '../../../shared/content/doc.ts'
 import { docToHtml, docToPlainText, excerptFromText } from '../../../shared/content/render.ts';
 import type { ParsedInput } from '../../../shared/contract.ts';
 import type { Update, UpdateVersion } from '../../../shared/domain/update.ts';
+import type { Channels, Variants } from '../../../shared/domain/variants.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -25,45 +26,54 @@ export function storableText(text: string): string {
   return text.replaceAll('\u0000', '').toWellFormed();
 }
 
+/** Every string inside a JSON value made storable; with `dropEmptyText`, body text nodes left empty are removed. */
+function storableJson<T>(value: T, dropEmptyText = false): T {
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') return storableText(v);
+    if (Array.isArray(v)) {
+      const items = v.map(clean);
+      return dropEmptyText
+        ? items.filter(
+            (i) => !(i && typeof i === 'object' && 'type' in i && i.type === 'text' && 'text' in i && i.text === ''),
+          )
+        : items;
+    }
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]));
+    return v;
+  };
+  return clean(value) as T;
+}
+
 /** A body with every string made storable, and text nodes left empty by that removed. */
 export function storableDoc(doc: Doc): Doc {
-  const clean = (value: unknown): unknown => {
-    if (typeof value === 'string') return storableText(value);
-    if (Array.isArray(value)) {
-      return value
-        .map(clean)
-        .filter(
-          (v) => !(v && typeof v === 'object' && 'type' in v && v.type === 'text' && 'text' in v && v.text === ''),
-        );
-    }
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
-    }
-    return value;
-  };
-  return clean(doc) as Doc;
+  return storableJson(doc, true);
 }
+
+type MasterContent = { title: string; summary: string; body: Doc; channels: Channels; variants: Variants };
 
 /** Creating, autosaving and listing updates. */
 export function createUpdatesService({ db, events, logger, now, newId }: UpdatesDeps) {
   const repo = createUpdatesRepository(db);
 
   /** Derives everything stored beside the master content; the body is sanitised here, not trusted. */
-  const prepare = (id: string, content: { title: string; summary: string; body: Doc }, revision: number) => {
+  const prepare = (id: string, content: MasterContent, revision: number) => {
     const { doc, removedLinks } = sanitizeDoc(storableDoc(content.body));
     if (removedLinks.length > 0) logger.warn('Removed unsafe links from a body', { id, count: removedLinks.length });
     const title = storableText(content.title);
     const summary = storableText(content.summary);
+    const variants = storableJson(content.variants);
     const time = now().toISOString();
     return {
       id,
       title,
       summary,
       body: doc,
+      channels: content.channels,
+      variants,
       bodyHtml: docToHtml(doc),
       bodyText: docToPlainText(doc),
       revision,
-      contentHash: contentHashOf({ title, summary, body: doc }),
+      contentHash: contentHashOf({ title, summary, body: doc, channels: content.channels, variants }),
       createdAt: time,
       updatedAt: time,
     } satisfies StoredUpdate;
@@ -73,7 +83,13 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
     async create(input: ParsedInput<'updates.create'>): Promise<Update> {
       const stored = prepare(
         newId(),
-        { title: input.title, summary: input.summary, body: input.body ?? emptyDoc() },
+        {
+          title: input.title,
+          summary: input.summary,
+          body: input.body ?? emptyDoc(),
+          channels: input.channels,
+          variants: input.variants,
+        },
         1,
       );
       const update = await db.transaction((tx) => createUpdatesRepository(tx).insert(stored));
@@ -99,7 +115,11 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
             `This update was changed elsewhere (now revision ${current.revision}, you edited revision ${input.baseRevision}). Reload it to see the latest.`,
           );
         }
-        const next = prepare(input.id, input, current.revision + 1);
+        const next = prepare(
+          input.id,
+          { ...input, channels: input.channels ?? current.channels, variants: input.variants ?? current.variants },
+          current.revision + 1,
+        );
         if (next.contentHash === current.contentHash) return { update: current, changed: false };
         const stored = { ...next, createdAt: current.createdAt };
         if (!(await txRepo.saveRevision(stored, input.baseRevision))) {
@@ -156,6 +176,8 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
         title: old.title,
         summary: old.summary,
         body: old.body,
+        channels: old.channels,
+        variants: old.variants,
       });
     },
   };

@@ -19,6 +19,10 @@ export type EmailOptions = {
    * recipient. When given, the footer with the unsubscribe link is added.
    */
   unsubscribeUrl?: string;
+  /** The email variant's own subject line, when the officer edited it (else the title). */
+  subject?: string;
+  /** The email variant's own preheader, when edited (else the summary or the start of the body). */
+  preheader?: string;
 };
 
 export type RenderedEmail = { subject: string; preheader: string; html: string; text: string };
@@ -38,17 +42,17 @@ export function renderEmail(input: RenderInput, options: EmailOptions): Rendered
   const unsubscribeUrl = checkedLink('unsubscribeUrl', options.unsubscribeUrl, true);
   const title = oneLine(input.title);
   // A subject never carries a line break: that would be a header injection.
-  const subject = title || `An update from ${organisation}`;
+  const subject = oneLine(options.subject ?? '') || title || `An update from ${organisation}`;
   const summary = oneLine(input.summary);
   const body = docToPlainTextWithLinks(input.body);
-  const preheader = excerptFromText(summary || body.text, PREHEADER_MAX_LENGTH);
+  const preheader = excerptFromText(options.preheader ?? (summary || body.text), PREHEADER_MAX_LENGTH);
   const footer = `You are getting this email because you signed up for updates from ${organisation}.`;
 
   const html = emailHtml({
     subject,
     preheader,
     organisation,
-    title: subject,
+    title: title || subject,
     summary,
     bodyHtml: docToHtml(input.body),
     websiteUrl,
@@ -57,7 +61,7 @@ export function renderEmail(input: RenderInput, options: EmailOptions): Rendered
 
   const text = [
     organisation,
-    subject,
+    title || subject,
     summary,
     body.text,
     websiteUrl ? `${WEBSITE_LINK_TEXT}: ${websiteUrl}` : '',
@@ -96,7 +100,8 @@ type EmailParts = {
 };
 
 // GOV.UK colours: text #0b0c0c on white is 19:1; links #1d70b8 are 5.2:1; the footer grey #505a5f is 7:1.
-const STYLE = `
+/** The email's one stylesheet. The app's CSP allows exactly this block (by hash) so the preview can show it. */
+export const EMAIL_STYLE = `
 :root { color-scheme: light dark; supported-color-schemes: light dark; }
 body { margin: 0; padding: 0; width: 100%; background-color: #f3f2f1; }
 .frame { font-family: Arial, Helvetica, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c; }
@@ -119,6 +124,9 @@ a { color: #1d70b8; text-decoration: underline; }
 }
 `.trim();
 
+/** The exact text between <style> and </style>: what the CSP hash covers. */
+export const EMAIL_STYLE_BLOCK = `\n${EMAIL_STYLE}\n`;
+
 // Zero-width padding keeps mail clients from pulling body text into the inbox preview after the preheader.
 const PREHEADER_PADDING = '&#847;&zwnj;&nbsp;'.repeat(30);
 
@@ -134,7 +142,7 @@ function emailHtml(p: EmailParts): string {
     '<meta name="color-scheme" content="light dark">',
     '<meta name="supported-color-schemes" content="light dark">',
     `<title>${e(p.subject)}</title>`,
-    `<style>\n${STYLE}\n</style>`,
+    `<style>${EMAIL_STYLE_BLOCK}</style>`,
     '</head>',
     '<body style="margin:0;padding:0;background-color:#f3f2f1;">',
     `<div class="preheader" style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;">${e(p.preheader)}${PREHEADER_PADDING}</div>`,

@@ -25,6 +25,7 @@ import {
   ISO_UTC_MS,
   type StoreHarness,
 } from './store-suite.ts';
+import { defineTemplatesSuite } from './templates-suite.ts';
 import { defineVersionHistorySuite } from './version-history-suite.ts';
 
 /**
@@ -73,6 +74,7 @@ const harnesses: Record<'sqlite' | 'postgres', StoreHarness> = {
 describe.each([{ engine: 'sqlite' as const }, { engine: 'postgres' as const }])('store on $engine', ({ engine }) => {
   defineStoreSuite(harnesses[engine]);
   defineVersionHistorySuite(harnesses[engine]);
+  defineTemplatesSuite(harnesses[engine]);
 });
 
 describe('SQLite specifics', () => {

@@ -440,10 +440,12 @@ export function defineStoreSuite(harness: StoreHarness): void {
         title: 't',
         summary: 's',
         body: plainBody('b'),
+        channels: ['website' as const],
+        variants: {},
         bodyHtml: '<p>b</p>',
         bodyText: 'b',
         revision: 1,
-        contentHash: contentHashOf({ title: 't', summary: 's', body: plainBody('b') }),
+        contentHash: contentHashOf({ title: 't', summary: 's', body: plainBody('b'), channels: ['website'] }),
         createdAt: at,
         updatedAt: at,
       };
@@ -482,7 +484,11 @@ export function defineStoreSuite(harness: StoreHarness): void {
       );
       expect(got.bodyHtml).toContain('&lt;b&gt;not a tag&lt;/b&gt;');
       expect(got.contentHash).toMatch(HEX_64);
-      expect(got.contentHash).toBe(contentHashOf({ title: got.title, summary: got.summary, body }));
+      expect(got.contentHash).toBe(
+        contentHashOf({ title: got.title, summary: got.summary, body, channels: got.channels, variants: got.variants }),
+      );
+      expect(got.channels).toEqual(['website', 'email', 'x', 'bluesky']);
+      expect(got.variants).toEqual({});
     });
 
     it('give equal content the same hash, whatever the key order, and other content another', async () => {

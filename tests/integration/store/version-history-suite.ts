@@ -69,6 +69,40 @@ export function defineVersionHistorySuite(harness: StoreHarness): void {
       expect((await callOk(core, 'updates.versions', { id: v1.id })).map((v) => v.revision)).toEqual([3, 2, 1]);
     });
 
+    it('stores channels and variants with each version, hashes them, and keeps them when a save omits them', async () => {
+      const { core } = await freshCore();
+      const created = await callOk(core, 'updates.create', { title: 'Gritting tonight', channels: ['x', 'website'] });
+      expect(created.channels).toEqual(['website', 'x']);
+      const edited = await callOk(core, 'updates.save', {
+        id: created.id,
+        baseRevision: 1,
+        title: created.title,
+        summary: '',
+        body: created.body,
+        variants: { x: { text: 'Gritters out tonight \u0000from 6pm', thread: false } },
+      });
+      expect(edited.revision).toBe(2);
+      expect(edited.channels).toEqual(['website', 'x']);
+      // Stored alike on both engines (PostgreSQL refuses NUL in jsonb).
+      expect(edited.variants).toEqual({ x: { text: 'Gritters out tonight from 6pm', thread: false } });
+      expect(edited.contentHash).not.toBe(created.contentHash);
+      const kept = await callOk(core, 'updates.save', {
+        id: created.id,
+        baseRevision: 2,
+        title: 'Gritting tonight from 6pm',
+        summary: '',
+        body: created.body,
+      });
+      expect(kept.variants).toEqual(edited.variants);
+      const reset = await callOk(core, 'updates.save', { ...kept, baseRevision: 3, variants: {} });
+      expect(reset.variants).toEqual({});
+      const old = await callOk(core, 'updates.version', { id: created.id, revision: 2 });
+      expect(old.variants).toEqual(edited.variants);
+      const restored = await callOk(core, 'updates.restore', { id: created.id, revision: 2, baseRevision: 4 });
+      expect(restored.variants).toEqual(edited.variants);
+      expect((await callError(core, 'updates.create', { channels: ['fax'] })).field).toBe('channels.0');
+    });
+
     it('refuses to restore over a newer revision, and names missing versions', async () => {
       const { core } = await freshCore();
       const v1 = await callOk(core, 'updates.create', { title: 'A' });

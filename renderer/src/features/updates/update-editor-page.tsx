@@ -5,8 +5,13 @@ import { useClient } from '../../client-context.tsx';
 import { hrefFor } from '../../router.ts';
 import { BodyEditor } from './body-editor.tsx';
 import { SaveStatusText } from './save-status.tsx';
-import { useAutosave } from './use-autosave.ts';
+import { useAutosave, type Draft } from './use-autosave.ts';
+import { ChannelPicker } from '../compose/channel-picker.tsx';
+import { ChannelPreviews } from '../compose/channel-previews.tsx';
+import { ChecksPanel } from '../compose/checks-panel.tsx';
+import { useRenderedVariants } from '../compose/use-rendered-variants.ts';
 import { VersionHistory } from './version-history.tsx';
+import { SaveAsTemplate } from '../templates/save-as-template.tsx';
 
 /** Loads one update and opens it for editing. */
 export function UpdateEditorPage({ id }: { id: string }) {
@@ -70,14 +75,25 @@ function UpdateEditor({
     stop();
     onReplace(restored, `Restored version ${from} as version ${restored.revision}.`);
   };
-  const [title, setTitle] = useState(update.title);
-  const [summary, setSummary] = useState(update.summary);
+  const [draft, setDraft] = useState<Draft>({
+    title: update.title,
+    summary: update.summary,
+    body: update.body,
+    channels: update.channels,
+    variants: update.variants,
+  });
+  const edit = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    change(patch);
+  };
+  const { rendered, findings, websiteUrl } = useRenderedVariants(draft);
   const ids = { title: useId(), summary: useId(), summaryHint: useId(), body: useId() };
   const fieldError = status.kind === 'error' ? status.field : undefined;
 
   return (
     <section
       aria-labelledby="editor-heading"
+      className="compose"
       onKeyDown={(e) => {
         if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
           e.preventDefault();
@@ -86,47 +102,57 @@ function UpdateEditor({
       }}
     >
       <header className="page-header">
-        <h1 id="editor-heading">{title.trim() || 'Untitled update'}</h1>
+        <h1 id="editor-heading">{draft.title.trim() || 'Untitled update'}</h1>
         <SaveStatusText status={status} onReload={onReload} />
       </header>
-      <div className="field">
-        <label htmlFor={ids.title}>Title</label>
-        <input
-          id={ids.title}
-          className="title-input"
-          value={title}
-          maxLength={200}
-          aria-invalid={fieldError === 'title' || undefined}
-          onChange={(e) => {
-            setTitle(e.target.value);
-            change({ title: e.target.value });
-          }}
-        />
+      <ChannelPicker value={draft.channels} onChange={(channels) => edit({ channels })} />
+      <div className="compose-columns">
+        <div className="compose-master">
+          <div className="field">
+            <label htmlFor={ids.title}>Title</label>
+            <input
+              id={ids.title}
+              className="title-input"
+              value={draft.title}
+              maxLength={200}
+              aria-invalid={fieldError === 'title' || undefined}
+              onChange={(e) => edit({ title: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.summary}>Summary</label>
+            <p id={ids.summaryHint} className="hint">
+              One or two sentences: what is happening, where and when.
+            </p>
+            <textarea
+              id={ids.summary}
+              rows={2}
+              value={draft.summary}
+              maxLength={600}
+              aria-describedby={ids.summaryHint}
+              aria-invalid={fieldError === 'summary' || undefined}
+              onChange={(e) => edit({ summary: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <span className="label" id={ids.body}>
+              Body
+            </span>
+            <BodyEditor labelledBy={ids.body} initial={update.body} onChange={(body) => edit({ body })} />
+          </div>
+        </div>
+        <section className="compose-previews" aria-labelledby="previews-heading">
+          <h2 id="previews-heading">Preview</h2>
+          <ChannelPreviews
+            rendered={rendered}
+            variants={draft.variants}
+            websiteUrl={websiteUrl}
+            onVariantsChange={(variants) => edit({ variants })}
+          />
+        </section>
       </div>
-      <div className="field">
-        <label htmlFor={ids.summary}>Summary</label>
-        <p id={ids.summaryHint} className="hint">
-          One or two sentences: what is happening, where and when.
-        </p>
-        <textarea
-          id={ids.summary}
-          rows={2}
-          value={summary}
-          maxLength={600}
-          aria-describedby={ids.summaryHint}
-          aria-invalid={fieldError === 'summary' || undefined}
-          onChange={(e) => {
-            setSummary(e.target.value);
-            change({ summary: e.target.value });
-          }}
-        />
-      </div>
-      <div className="field">
-        <span className="label" id={ids.body}>
-          Body
-        </span>
-        <BodyEditor labelledBy={ids.body} initial={update.body} onChange={(body) => change({ body })} />
-      </div>
+      <ChecksPanel findings={findings} />
+      <SaveAsTemplate updateId={update.id} beforeSave={saveNow} />
       <VersionHistory id={update.id} currentRevision={revision()} onRestore={restore} />
     </section>
   );

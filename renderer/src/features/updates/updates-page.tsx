@@ -3,6 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
+import { TemplatePicker } from '../templates/template-picker.tsx';
 
 /** Every update, most recently edited first, with search and "show more". */
 export function UpdatesPage() {
@@ -57,6 +58,7 @@ export function UpdatesPage() {
           ))}
         </ul>
       )}
+      <TemplatePicker />
       {list.hasNextPage && (
         <button
           type="button"

@@ -2,10 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Doc } from '../../../../shared/content/doc.ts';
 import type { Update } from '../../../../shared/domain/update.ts';
+import type { Channels, Variants } from '../../../../shared/domain/variants.ts';
 import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
 
-export type Draft = { title: string; summary: string; body: Doc };
+export type Draft = { title: string; summary: string; body: Doc; channels: Channels; variants: Variants };
 export type SaveStatus =
   | { kind: 'saved'; at: string }
   | { kind: 'unsaved' }
@@ -25,7 +26,13 @@ export function useAutosave(update: Update) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<SaveStatus>({ kind: 'saved', at: update.updatedAt });
-  const draft = useRef<Draft>({ title: update.title, summary: update.summary, body: update.body });
+  const draft = useRef<Draft>({
+    title: update.title,
+    summary: update.summary,
+    body: update.body,
+    channels: update.channels,
+    variants: update.variants,
+  });
   const saved = useRef(JSON.stringify(draft.current));
   const revision = useRef(update.revision);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);

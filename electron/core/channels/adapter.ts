@@ -1,0 +1,162 @@
+import type { z } from 'zod';
+import type { Doc } from '../../../shared/content/doc.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/**
+ * The one interface every channel kind implements (architecture guide §5).
+ * Nothing outside a channel's own folder asks `if (kind === 'x')`: the queue
+ * only sees this interface. Adapters are created by factories and get all
+ * their I/O through `ctx`; they never read `process.env` or build clients
+ * when their module loads.
+ */
+
+/**
+ * Placeholder until the adapters use shared/channels/limits.ts: which content
+ * rules apply to a post (the kind whose counters the editor shows).
+ */
+export type ChannelLimits = { readonly contentKind: string | null };
+
+/** How hard one account may be driven: sends at once, and a token bucket. */
+export type SendLimits = { readonly concurrency: number; readonly burst: number; readonly perSecond: number };
+
+/**
+ * What is rendered from: the exact saved version a publication snapshotted.
+ * Per-channel variants will join it when they land.
+ */
+export type RenderSource = {
+  updateId: string;
+  revision: number;
+  contentHash: string;
+  title: string;
+  summary: string;
+  body: Doc;
+  bodyHtml: string;
+  bodyText: string;
+};
+
+/** Exactly what will be sent (and what a preview shows). Placeholder shape until channels grow their own. */
+export type RenderedPost = { title: string; text: string; html: string };
+
+export type PublishResult = { externalId: string | null; externalUrl: string | null };
+
+/** What a status look-up learned about a send whose outcome was unknown. */
+export type RemoteState =
+  | { state: 'published'; externalId: string | null; externalUrl: string | null }
+  | { state: 'absent' }
+  | { state: 'unknown' };
+
+export type ConnectionCheck = { ok: true; account?: string } | { ok: false; message: string };
+
+/** Everything an adapter may touch. Built by the worker (or a "Test connection" call) per target. */
+export type ChannelContext<Settings> = {
+  target: { id: string; name: string };
+  settings: Settings;
+  /** This target's secrets (passwords, tokens), read when needed and never logged. */
+  credentials(name: string): Promise<string | undefined>;
+  fetch: typeof fetch;
+  logger: Logger;
+  now: () => Date;
+  /** Aborted when the worker gives up on the call (stopping after its grace period). */
+  signal: AbortSignal;
+};
+
+/** The delivery being sent: its idempotency key is stable across re-sends of the same delivery. */
+export type PublishContext<Settings> = ChannelContext<Settings> & {
+  delivery: { id: string; attempt: number; idempotencyKey: string };
+};
+
+/** Where a sent (or maybe sent) delivery can be found again. */
+export type RemoteRef = { deliveryId: string; idempotencyKey: string; externalId: string | null };
+
+export interface ChannelAdapter<Settings = unknown> {
+  readonly kind: string;
+  readonly displayName: string;
+  /** What "Connect a channel" asks for (never secrets: those go to the secret store). */
+  readonly settingsSchema: z.ZodType<Settings>;
+  readonly limits: ChannelLimits;
+  readonly sendLimits: SendLimits;
+  /**
+   * True when sending the same delivery twice is harmless (the platform
+   * de-duplicates by idempotency key). Only then is a send whose worker died
+   * re-sent automatically; otherwise it becomes `unconfirmed` for a person.
+   */
+  readonly idempotent: boolean;
+  /** Pure: what exactly will be sent. */
+  render(source: RenderSource): RenderedPost;
+  /** The "Test connection" button. */
+  test(ctx: ChannelContext<Settings>): Promise<ConnectionCheck>;
+  /** One attempt. Throws a `ChannelError` (anything else counts as an unknown outcome). */
+  publish(post: RenderedPost, ctx: PublishContext<Settings>): Promise<PublishResult>;
+  /** A safe, repeatable status check that settles `unconfirmed` deliveries without a person. */
+  lookup?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<RemoteState>;
+  /** Delete or unpublish. */
+  retract?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<void>;
+}
+
+/**
+ * The secret-store name of a target's secret (`channel.<target id>.<name>`):
+ * "Connect a channel" stores it with `secrets.set`, `ctx.credentials(name)` reads it.
+ */
+export function channelSecretName(targetId: string, name: string): string {
+  return `channel.${targetId}.${name}`;
+}
+
+/** The classes of failure the queue acts on (see the reducer for what each leads to). */
+export type ChannelFailure =
+  | { kind: 'retryable'; message: string; afterMs?: number; offline: boolean }
+  | { kind: 'auth'; message: string }
+  | { kind: 'rejected'; message: string; field?: string }
+  | { kind: 'unknown_outcome'; message: string };
+
+/**
+ * A classified failure of one channel call. Adapters classify in one place,
+ * from the real error bodies, and the messages are plain English for the
+ * queue's timeline.
+ */
+export class ChannelError extends Error {
+  readonly failure: ChannelFailure;
+
+  constructor(failure: ChannelFailure, options?: { cause?: unknown }) {
+    super(failure.message, options);
+    this.name = 'ChannelError';
+    this.failure = failure;
+  }
+
+  /** Try again later; `afterMs` is what the channel asked for (Retry-After, a rate-limit reset). */
+  static retryable(message: string, afterMs?: number, options?: { cause?: unknown }): ChannelError {
+    return new ChannelError(
+      { kind: 'retryable', message, offline: false, ...(afterMs === undefined ? {} : { afterMs }) },
+      options,
+    );
+  }
+
+  /** The request never left (no network, refused, DNS): waiting is always right, failing never is. */
+  static offline(message: string, options?: { cause?: unknown }): ChannelError {
+    return new ChannelError({ kind: 'retryable', message, offline: true }, options);
+  }
+
+  /** The credentials are missing, expired or revoked: a person must reconnect the channel. */
+  static auth(message: string, options?: { cause?: unknown }): ChannelError {
+    return new ChannelError({ kind: 'auth', message }, options);
+  }
+
+  /** Permanent: the content or the request is wrong, and sending it again would fail again. */
+  static rejected(reason: string, field?: string, options?: { cause?: unknown }): ChannelError {
+    return new ChannelError({ kind: 'rejected', message: reason, ...(field === undefined ? {} : { field }) }, options);
+  }
+
+  /** The request may have arrived, and the answer was lost (a timeout, a dropped connection). */
+  static unknownOutcome(message: string, options?: { cause?: unknown }): ChannelError {
+    return new ChannelError({ kind: 'unknown_outcome', message }, options);
+  }
+}
+
+/** The failure in anything an adapter threw: a thrown non-ChannelError might have sent, so it is an unknown outcome. */
+export function failureOf(error: unknown): ChannelFailure {
+  if (error instanceof ChannelError) return error.failure;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'unknown_outcome',
+    message: `The channel failed in an unexpected way, so it is not known whether the update went out (${message.slice(0, 200)}).`,
+  };
+}

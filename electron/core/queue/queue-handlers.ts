@@ -1,0 +1,34 @@
+import type { queueMethods } from '../../../shared/contracts/queue.ts';
+import { createChannelRegistry, type ChannelRegistry } from '../channels/registry.ts';
+import type { HandlersFor } from '../dispatch.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SqlDb } from '../store/sql.ts';
+import type { QueuePolicy } from './delivery-state.ts';
+import { createQueueService } from './queue-service.ts';
+
+export type QueueHandlerDeps = {
+  db: SqlDb;
+  events: EventBus;
+  logger: Logger;
+  now: () => Date;
+  newId: () => string;
+  /** The channel kinds this host can publish to; none when the host ships no adapters. */
+  channels?: ChannelRegistry | undefined;
+  policy?: QueuePolicy;
+};
+
+/** The queue's contract methods, for app.ts to spread into the handler map. */
+export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof typeof queueMethods> {
+  const queue = createQueueService({ ...deps, channels: deps.channels ?? createChannelRegistry([]) });
+  return {
+    'queue.publish': (input) => queue.publish(input),
+    'queue.list': (input) => queue.list(input),
+    'queue.get': ({ publicationId }) => queue.get(publicationId),
+    'queue.cancel': ({ deliveryId }) => queue.cancel(deliveryId),
+    'queue.retry': ({ deliveryId }) => queue.retry(deliveryId),
+    'queue.resolve': (input) => queue.resolve(input),
+    'channels.list': () => queue.listTargets(),
+    'channels.create': (input) => queue.createTarget(input),
+  };
+}

@@ -1,0 +1,208 @@
+import type { ParsedInput } from '../../../shared/contract.ts';
+import type { ChannelTarget, Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import { CoreError } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SqlDb } from '../store/sql.ts';
+import { applyDeliveryEvent } from './apply-event.ts';
+import { dayBounds } from './day-bounds.ts';
+import { createDeliveryRepository } from './delivery-repository.ts';
+import { DEFAULT_QUEUE_POLICY, type DeliveryEvent, type QueuePolicy } from './delivery-state.ts';
+import { decodeQueueCursor, createQueueRepository, type QueueRepository } from './queue-repository.ts';
+import { toDelivery, type DeliveryRecord, type PublicationHead } from './queue-rows.ts';
+import { deriveUpdateStatus } from './update-status.ts';
+
+export type QueueServiceDeps = {
+  db: SqlDb;
+  events: EventBus;
+  logger: Logger;
+  now: () => Date;
+  newId: () => string;
+  channels: ChannelRegistry;
+  policy?: QueuePolicy;
+  /** Where "today" is reckoned; times are always stored in UTC. */
+  timeZone?: string;
+};
+
+const NOT_FOUND = 'That delivery does not exist (it may have been removed).';
+
+function assemble(head: PublicationHead, records: readonly DeliveryRecord[]): Publication {
+  const deliveries = records.filter((d) => d.publicationId === head.id);
+  return { ...head, status: deriveUpdateStatus(deliveries), deliveries: deliveries.map(toDelivery) };
+}
+
+async function readPublication(repo: QueueRepository, id: string): Promise<Publication | undefined> {
+  const head = await repo.publication(id);
+  return head ? assemble(head, await repo.deliveriesOf([id])) : undefined;
+}
+
+/** Publishing, the queue's views, and the actions a person takes on a delivery. */
+export function createQueueService(deps: QueueServiceDeps) {
+  const { db, events, logger, now, newId, channels } = deps;
+  const policy = deps.policy ?? DEFAULT_QUEUE_POLICY;
+  const timeZone = deps.timeZone ?? 'Europe/London';
+  const repo = createQueueRepository(db);
+
+  /** A person's step on one delivery, through the same reducer as the worker's. */
+  async function act(deliveryId: string, event: DeliveryEvent): Promise<Delivery> {
+    const step = await db.transaction(async (tx) => {
+      const record = await createDeliveryRepository(tx).get(deliveryId, { lock: true });
+      if (!record) throw new CoreError('not_found', NOT_FOUND);
+      const result = await applyDeliveryEvent(tx, record, event, {
+        now: now(),
+        actor: 'person',
+        policy,
+        delayFor: () => 0,
+        canLookup: channels.get(record.targetKind)?.lookup !== undefined,
+      });
+      if (!result.ok) throw new CoreError('conflict', result.message);
+      return { from: record.status, ...result };
+    });
+    logger.info('A person changed a delivery', {
+      deliveryId,
+      event: event.type,
+      from: step.from,
+      to: step.record.status,
+    });
+    events.emit('delivery.changed', step.change);
+    return toDelivery(step.record);
+  }
+
+  return {
+    /**
+     * Creates one publication of the update's current version and one delivery
+     * per chosen target, in one transaction: either every channel is queued or
+     * none is.
+     */
+    async publish(input: ParsedInput<'queue.publish'>): Promise<Publication> {
+      const time = now();
+      const scheduledAt = input.scheduledAt === undefined ? null : new Date(input.scheduledAt).toISOString();
+      const later = scheduledAt !== null && scheduledAt > time.toISOString();
+      const publicationId = await db.transaction(async (tx) => {
+        const txRepo = createQueueRepository(tx);
+        const version = await txRepo.currentVersion(input.updateId);
+        if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
+        // Approvals gate: once approvals exist, refuse here unless this exact content hash is approved
+        // (or the update is being published as urgent). Until then every saved version can be published.
+        const targets = await txRepo.getTargets(input.targetIds);
+        if (targets.length !== input.targetIds.length) {
+          throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {
+            field: 'targetIds',
+          });
+        }
+        const id = newId();
+        const createdAt = time.toISOString();
+        await txRepo.insertPublication({
+          id,
+          updateId: input.updateId,
+          updateRevision: version.revision,
+          contentHash: version.contentHash,
+          scheduledAt,
+          createdAt,
+          createdBy: null,
+        });
+        const history = createDeliveryRepository(tx);
+        for (const targetId of input.targetIds) {
+          const deliveryId = newId();
+          const status = later ? 'scheduled' : 'queued';
+          await txRepo.insertDelivery({
+            id: deliveryId,
+            publicationId: id,
+            targetId,
+            status,
+            attemptLimit: policy.maxAttempts,
+            nextAttemptAt: later && scheduledAt !== null ? scheduledAt : createdAt,
+            idempotencyKey: newId(),
+            dependsOnDeliveryId: null,
+            createdAt,
+          });
+          await history.insertHistory({
+            deliveryId,
+            at: createdAt,
+            actor: 'person',
+            event: 'publish',
+            fromStatus: null,
+            toStatus: status,
+          });
+        }
+        return id;
+      });
+      const publication = await readPublication(repo, publicationId);
+      if (!publication) throw new Error('A publication just created could not be read back');
+      logger.info('Published an update', { publicationId, updateId: input.updateId, targets: input.targetIds.length });
+      for (const d of publication.deliveries) {
+        events.emit('delivery.changed', {
+          id: d.id,
+          publicationId: d.publicationId,
+          targetId: d.targetId,
+          status: d.status,
+          attempts: d.attempts,
+          updatedAt: d.updatedAt,
+        });
+      }
+      return publication;
+    },
+
+    async list(input: ParsedInput<'queue.list'>) {
+      const after = input.cursor === undefined ? null : decodeQueueCursor(input.cursor);
+      if (input.cursor !== undefined && !after) {
+        throw new CoreError('invalid_input', 'Invalid input: cursor: not a cursor from this list', { field: 'cursor' });
+      }
+      const page = await repo.listPublications({
+        filter: input.filter,
+        limit: input.limit,
+        after,
+        today: dayBounds(now(), timeZone),
+      });
+      const deliveries = await repo.deliveriesOf(page.items.map((p) => p.id));
+      return { items: page.items.map((head) => assemble(head, deliveries)), nextCursor: page.nextCursor };
+    },
+
+    async get(publicationId: string): Promise<PublicationDetail> {
+      const publication = await readPublication(repo, publicationId);
+      if (!publication) throw new CoreError('not_found', 'That publication does not exist.');
+      const ids = publication.deliveries.map((d) => d.id);
+      return { ...publication, attempts: await repo.attemptsOf(ids), history: await repo.historyOf(ids) };
+    },
+
+    cancel: (deliveryId: string) => act(deliveryId, { type: 'cancel' }),
+    retry: (deliveryId: string) => act(deliveryId, { type: 'retry' }),
+    resolve: (input: ParsedInput<'queue.resolve'>) =>
+      act(
+        input.deliveryId,
+        input.outcome === 'sent' ? { type: 'resolve_sent', url: input.url } : { type: 'resolve_send_again' },
+      ),
+
+    listTargets: () => repo.listTargets(),
+
+    /** Connects a target of a kind this host can publish to, with settings its adapter accepts. */
+    async createTarget(input: ParsedInput<'channels.create'>): Promise<ChannelTarget> {
+      const adapter = channels.get(input.kind);
+      if (!adapter) {
+        throw new CoreError('invalid_input', `Town Crier cannot publish to channels of the kind "${input.kind}".`, {
+          field: 'kind',
+        });
+      }
+      const settings = adapter.settingsSchema.safeParse(input.settings);
+      if (!settings.success) {
+        const issue = settings.error.issues[0];
+        const field = ['settings', ...(issue?.path ?? []).map(String)].join('.');
+        throw new CoreError('invalid_input', `Invalid input: ${field}: ${issue?.message ?? 'Invalid'}`, { field });
+      }
+      const time = now().toISOString();
+      const target: ChannelTarget = {
+        id: newId(),
+        kind: adapter.kind,
+        name: input.name,
+        settings: settings.data as Record<string, unknown>,
+        createdAt: time,
+        updatedAt: time,
+      };
+      await repo.insertTarget(target);
+      return target;
+    },
+  };
+}
+
+export type QueueService = ReturnType<typeof createQueueService>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import {
+  ChannelTarget,
+  CreateChannelTarget,
+  Delivery,
+  DeliveryChanged,
+  DeliveryRef,
+  ListPublications,
+  Publication,
+  PublicationDetail,
+  PublicationId,
+  PublicationPage,
+  PublishInput,
+  ResolveDelivery,
+} from '../domain/queue.ts';
+import { Empty, method } from './method.ts';
+
+export const queueMethods = {
+  'queue.publish': method(PublishInput, Publication, 'Send the current version of an update to chosen channels'),
+  'queue.list': method(ListPublications, PublicationPage, 'Publications, newest first, with a status per channel'),
+  'queue.get': method(
+    z.object({ publicationId: PublicationId }),
+    PublicationDetail,
+    'One publication with the timeline of every attempt',
+  ),
+  'queue.cancel': method(DeliveryRef, Delivery, 'Stop a delivery that has not started sending'),
+  'queue.retry': method(DeliveryRef, Delivery, 'Try a failed delivery again (only that channel)'),
+  'queue.resolve': method(
+    ResolveDelivery,
+    Delivery,
+    'Settle a delivery whose outcome is unknown: it went out, or send it again',
+  ),
+  'channels.list': method(Empty, z.array(ChannelTarget), 'Connected channel targets'),
+  'channels.create': method(CreateChannelTarget, ChannelTarget, 'Connect a channel target'),
+} as const;
+
+export const queueEvents = {
+  'delivery.changed': DeliveryChanged,
+} as const;

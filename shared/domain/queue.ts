@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { UpdateId } from './update.ts';
+
+const IsoTime = z.iso.datetime({ offset: true });
+
+/**
+ * Where one delivery (one update × one channel target) stands. The pure
+ * reducer in electron/core/queue/delivery-state.ts is the only thing that
+ * moves a delivery from one of these to another.
+ */
+export const DeliveryStatus = z.enum([
+  'scheduled',
+  'queued',
+  'sending',
+  'delivered',
+  'retry_wait',
+  'failed',
+  'needs_reauth',
+  'unconfirmed',
+  'cancelled',
+]);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** The overall status of an update (or one publication of it): derived from its deliveries, never stored. */
+export const UpdateStatus = z.enum([
+  'not_published',
+  'scheduled',
+  'publishing',
+  'needs_attention',
+  'delivered',
+  'partly_delivered',
+  'cancelled',
+]);
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
+/** Why the last attempt did not deliver, in the classes the adapters use. */
+export const DeliveryErrorKind = z.enum([
+  'retryable',
+  'offline',
+  'auth',
+  'rejected',
+  'unknown_outcome',
+  'lease_expired',
+  'gave_up',
+]);
+export type DeliveryErrorKind = z.infer<typeof DeliveryErrorKind>;
+
+export const DeliveryError = z.object({
+  kind: DeliveryErrorKind,
+  /** Plain English, for the person looking at the queue. */
+  message: z.string(),
+  /** What the person can do about it ("Reconnect this channel, then choose Retry"). */
+  nextStep: z.string(),
+  /** The field of the post or the settings at fault, when the channel said which. */
+  field: z.string().optional(),
+  at: IsoTime,
+});
+export type DeliveryError = z.infer<typeof DeliveryError>;
+
+export const ChannelTargetId = z.uuid({ message: 'Must be a channel target id' });
+export const DeliveryId = z.uuid({ message: 'Must be a delivery id' });
+export const PublicationId = z.uuid({ message: 'Must be a publication id' });
+
+/** One connected account or site that deliveries go to. Secrets are never part of it. */
+export const ChannelTarget = z.object({
+  id: ChannelTargetId,
+  /** The adapter that publishes to it, e.g. 'website.wordpress'. */
+  kind: z.string(),
+  name: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type ChannelTarget = z.infer<typeof ChannelTarget>;
+
+export const Delivery = z.object({
+  id: DeliveryId,
+  publicationId: PublicationId,
+  targetId: ChannelTargetId,
+  targetName: z.string(),
+  targetKind: z.string(),
+  status: DeliveryStatus,
+  /** Sends started so far, including the one in progress. */
+  attempts: z.number().int().nonnegative(),
+  /** When the worker may next act on it (a scheduled time, a retry, a status look-up); null when it waits for a person. */
+  nextAttemptAt: IsoTime.nullable(),
+  externalId: z.string().nullable(),
+  externalUrl: z.string().nullable(),
+  lastError: DeliveryError.nullable(),
+  /** A delivery this one waits for (a social post that links to the website page). */
+  dependsOnDeliveryId: DeliveryId.nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const AttemptOutcome = z.enum([
+  'delivered',
+  'retryable',
+  'offline',
+  'rejected',
+  'auth',
+  'unknown_outcome',
+  'lease_expired',
+]);
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+/** One send, for the timeline: written before the channel is called, finished after it answers. */
+export const DeliveryAttempt = z.object({
+  deliveryId: DeliveryId,
+  attempt: z.number().int().positive(),
+  worker: z.string(),
+  startedAt: IsoTime,
+  finishedAt: IsoTime.nullable(),
+  /** Null while the send is in progress (or when the worker stopped before it could say). */
+  outcome: AttemptOutcome.nullable(),
+  error: DeliveryError.nullable(),
+});
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
+
+/** One status change of a delivery and who made it: the worker, or a person (cancel, retry, resolve). */
+export const DeliveryHistoryEntry = z.object({
+  deliveryId: DeliveryId,
+  at: IsoTime,
+  actor: z.string(),
+  event: z.string(),
+  fromStatus: DeliveryStatus.nullable(),
+  toStatus: DeliveryStatus,
+});
+export type DeliveryHistoryEntry = z.infer<typeof DeliveryHistoryEntry>;
+
+export const Publication = z.object({
+  id: PublicationId,
+  updateId: UpdateId,
+  /** The exact saved version that is being sent. */
+  updateRevision: z.number().int().positive(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  title: z.string(),
+  scheduledAt: IsoTime.nullable(),
+  createdAt: IsoTime,
+  createdBy: z.string().nullable(),
+  status: UpdateStatus,
+  deliveries: z.array(Delivery),
+});
+export type Publication = z.infer<typeof Publication>;
+
+export const PublicationDetail = Publication.extend({
+  attempts: z.array(DeliveryAttempt),
+  history: z.array(DeliveryHistoryEntry),
+});
+export type PublicationDetail = z.infer<typeof PublicationDetail>;
+
+export const PublishInput = z.object({
+  updateId: UpdateId,
+  targetIds: z
+    .array(ChannelTargetId)
+    .min(1, 'Choose at least one channel')
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'Each channel can be chosen once'),
+  /** Publish later; stored in UTC. Omit to publish now. */
+  scheduledAt: IsoTime.optional(),
+});
+
+export const QueueFilter = z.enum(['all', 'failed', 'unconfirmed', 'scheduled', 'today']);
+export type QueueFilter = z.infer<typeof QueueFilter>;
+
+export const ListPublications = z.object({
+  filter: QueueFilter.default('all'),
+  limit: z.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const PublicationPage = z.object({
+  items: z.array(Publication),
+  nextCursor: z.string().nullable(),
+});
+
+export const DeliveryRef = z.object({ deliveryId: DeliveryId });
+
+export const ResolveDelivery = z.discriminatedUnion('outcome', [
+  z.object({
+    deliveryId: DeliveryId,
+    outcome: z.literal('sent'),
+    /** Where it went out, checked by a person. */
+    url: z.url({ protocol: /^https?$/ }).max(2000),
+  }),
+  z.object({ deliveryId: DeliveryId, outcome: z.literal('send_again') }),
+]);
+
+export const CreateChannelTarget = z.object({
+  kind: z.string().min(1).max(100),
+  name: z.string().trim().min(1, 'Give the channel a name').max(100),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** What `delivery.changed` carries: enough to update a status chip; the detail comes from `queue.get`. */
+export const DeliveryChanged = z.object({
+  id: DeliveryId,
+  publicationId: PublicationId,
+  targetId: ChannelTargetId,
+  status: DeliveryStatus,
+  attempts: z.number().int().nonnegative(),
+  updatedAt: IsoTime,
+});
+export type DeliveryChanged = z.infer<typeof DeliveryChanged>;
