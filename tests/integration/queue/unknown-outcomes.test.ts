@@ -37,7 +37,7 @@ describe.each(ENGINES)('unknown outcomes on $engine', ({ engine }) => {
     const unconfirmed = await h.waitFor(id, 'unconfirmed');
     expect(unconfirmed).toMatchObject({ attempts: 1, nextAttemptAt: null, lastError: { kind: 'unknown_outcome' } });
     expect(unconfirmed.lastError?.nextStep).toMatch(/It went out.*Send again/);
-    await sleep(300);
+    await sleep(200);
     expect(h.sink.requests).toHaveLength(1);
     expect((await h.delivery(id)).status).toBe('unconfirmed');
 
@@ -128,7 +128,7 @@ describe.each(ENGINES)('unknown outcomes on $engine', ({ engine }) => {
     expect(detail.attempts).toEqual([
       expect.objectContaining({ attempt: 1, outcome: 'lease_expired', worker: stalled.id }),
     ]);
-    await sleep(300);
+    await sleep(200);
     expect(h.sink.requests).toHaveLength(1);
 
     // The first worker's answer finally arrives: it went out, so the delivery is settled, still sent once.

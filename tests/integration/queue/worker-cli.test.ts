@@ -83,7 +83,7 @@ describe.each(ENGINES)('npm run worker on $engine', ({ engine }) => {
     const unconfirmed = await h.waitFor(plainId, 'unconfirmed');
     expect(unconfirmed.lastError).toMatchObject({ kind: 'lease_expired' });
     await h.waitFor(idemId, 'delivered');
-    await sleep(300);
+    await sleep(200);
     expect(h.sink.requestsFor(plainId)).toHaveLength(1);
     expect(h.sink.requestsFor(idemId)).toHaveLength(2);
     expect(h.sink.postsFor(idemId)).toHaveLength(1);
