@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contracts/app.ts';
+import { checkMethods } from './contracts/checks.ts';
+import { mediaMethods } from './contracts/media.ts';
 import { queueEvents, queueMethods } from './contracts/queue.ts';
 import { settingsEvents, settingsMethods } from './contracts/settings.ts';
 import { templateMethods } from './contracts/templates.ts';
@@ -19,6 +21,8 @@ export const contract = {
   ...settingsMethods,
   ...templateMethods,
   ...queueMethods,
+  ...mediaMethods,
+  ...checkMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -14,6 +14,9 @@ import { createTemplatesService } from './templates/templates-service.ts';
 import { createTemplatesHandlers } from './templates/templates-handlers.ts';
 import type { ChannelRegistry } from './channels/registry.ts';
 import { createQueueHandlers } from './queue/queue-handlers.ts';
+import { createMediaService } from './media/media-service.ts';
+import { createMediaHandlers } from './media/media-handlers.ts';
+import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
 
 export type CoreDeps = {
@@ -64,7 +67,17 @@ export function createCore(deps: CoreDeps): Core {
       events,
       logger: logger.child('settings'),
     }),
-    ...createQueueHandlers({ db: deps.db, events, logger: logger.child('queue'), now, newId, channels: deps.channels }),
+    ...createQueueHandlers({
+      db: deps.db,
+      events,
+      logger: logger.child('queue'),
+      now,
+      newId,
+      channels: deps.channels,
+      readSettings: () => deps.settings.read(),
+    }),
+    ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
+    ...createCheckHandlers({ updates, settings: deps.settings }),
   };
 
   return {

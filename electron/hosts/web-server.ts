@@ -22,7 +22,8 @@ export type WebServerOptions = {
 
 export type WebServer = { url: string; port: number; token: string; close(): Promise<void> };
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Room for a 10 MB image as base64 (a third larger) plus its JSON wrapper (media.add). */
+export const MAX_BODY_BYTES = 15 * 1024 * 1024;
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   invalid_json: 400,

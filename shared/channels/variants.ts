@@ -13,6 +13,8 @@ export type VariantOptions = {
   websiteUrl?: string;
   unsubscribeUrl?: string;
   mastodonLimit?: number;
+  /** Where body images load from (see `docToHtml`); social posts carry no body images. */
+  imageSrc?: (mediaId: string) => string;
 };
 
 export type RenderedSocialVariant = {
@@ -49,7 +51,10 @@ export function renderVariant(
   switch (kind) {
     case 'website': {
       const override = variants.website;
-      const article = renderWebsiteArticle({ ...master, title: override?.title ?? master.title });
+      const article = renderWebsiteArticle(
+        { ...master, title: override?.title ?? master.title },
+        options.imageSrc ? { imageSrc: options.imageSrc } : {},
+      );
       return { kind, edited: override?.title !== undefined, article };
     }
     case 'email': {
@@ -60,6 +65,7 @@ export function renderVariant(
         ...(options.unsubscribeUrl ? { unsubscribeUrl: options.unsubscribeUrl } : {}),
         ...(override?.subject !== undefined ? { subject: override.subject } : {}),
         ...(override?.preheader !== undefined ? { preheader: override.preheader } : {}),
+        ...(options.imageSrc ? { imageSrc: options.imageSrc } : {}),
       });
       return {
         kind,

@@ -54,6 +54,9 @@ export function placesOf(doc: Doc): Place[] {
         for (const child of block.content) visit(child, container ?? where, container ? kind : 'quote');
         return;
       }
+      case 'image':
+        // Images are checked on their own (alt text), named "image N" by imagesOf.
+        return;
     }
   };
   for (const block of doc.content) visit(block, undefined, 'paragraph');

@@ -3,6 +3,7 @@ import { measure, type MeasureOptions } from '../channels/limits.ts';
 import { findHashtags, findUrls } from '../channels/text.ts';
 import type { Doc } from './doc.ts';
 import { placesOf, type Place } from './checks-places.ts';
+import { imagesOf } from './images.ts';
 import { allCapsWords, emojiCount, isHashtagNotCamelCase, readingAge, sentencesOf, wordsOf } from './checks-text.ts';
 
 /**
@@ -28,7 +29,7 @@ export type CheckInput = {
   title: string;
   summary: string;
   body: Doc;
-  /** Images of the update. The body has no image node yet; images travel beside it. */
+  /** Images of the update, in order; when left out, they are read from the body's image nodes (`imagesOf`). */
   images?: { alt: string; name?: string }[];
 };
 
@@ -77,7 +78,8 @@ export function checkContent(
     findings.push({ id: n === 1 ? base : `${base}:${n}`, severity, message, where, ...(fix ? { fix } : {}) });
   };
 
-  (input.images ?? []).forEach((image, i) => {
+  const images: { alt: string; name?: string }[] = input.images ?? imagesOf(input.body);
+  images.forEach((image, i) => {
     if (image.alt.trim().length > 0) return;
     const name = image.name ? ` (${image.name})` : '';
     add(

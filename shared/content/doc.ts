@@ -36,13 +36,34 @@ export const MarkSchema = z.discriminatedUnion('type', [
 ]);
 export type Mark = z.infer<typeof MarkSchema>;
 
+/**
+ * Where an image's bytes live: our own media store, addressed by the sha256 of
+ * the bytes. Nothing else is accepted, so a pasted remote (tracking) image can
+ * never be stored or sent.
+ */
+export const MEDIA_SRC = /^media:[0-9a-f]{64}$/;
+export const MAX_ALT_TEXT_LENGTH = 1000;
+export const MAX_CAPTION_LENGTH = 500;
+
+/** The media id inside an image's `src` ("media:<sha256>" → "<sha256>"). */
+export function mediaIdOf(src: string): string {
+  return src.slice('media:'.length);
+}
+
+export type ImageNode = {
+  type: 'image';
+  /** Alt text may be empty while drafting; the content checks block sending until it is written. */
+  attrs: { src: string; alt: string; caption?: string | null };
+};
+
 export type TextNode = { type: 'text'; text: string; marks?: Mark[] };
 export type BlockNode =
   | { type: 'paragraph'; content?: InlineNode[] }
   | { type: 'heading'; attrs: { level: 2 | 3 }; content?: InlineNode[] }
   | { type: 'bulletList'; content: ListItemNode[] }
   | { type: 'orderedList'; attrs?: { start: number }; content: ListItemNode[] }
-  | { type: 'blockquote'; content: BlockNode[] };
+  | { type: 'blockquote'; content: BlockNode[] }
+  | ImageNode;
 export type InlineNode = TextNode | { type: 'hardBreak' };
 export type ListItemNode = { type: 'listItem'; content: BlockNode[] };
 export type Doc = { type: 'doc'; content: BlockNode[] };
@@ -69,6 +90,14 @@ const BlockSchema: z.ZodType<BlockNode> = z.lazy(() =>
       content: z.array(ListItemSchema).min(1),
     }),
     z.object({ type: z.literal('blockquote'), content: z.array(BlockSchema).min(1) }),
+    z.object({
+      type: z.literal('image'),
+      attrs: z.object({
+        src: z.string().regex(MEDIA_SRC, 'An image must come from Town Crier\'s media store ("media:" and a sha256)'),
+        alt: z.string().max(MAX_ALT_TEXT_LENGTH),
+        caption: z.string().max(MAX_CAPTION_LENGTH).nullish(),
+      }),
+    }),
   ]),
 );
 const ListItemSchema: z.ZodType<ListItemNode> = z.lazy(() =>
@@ -150,6 +179,14 @@ export function sanitizeDoc(doc: Doc): { doc: Doc; removedLinks: string[] } {
         };
       case 'blockquote':
         return { type: 'blockquote', content: block.content.map(cleanBlock) };
+      case 'image': {
+        // Only the known attributes survive; an empty caption is no caption.
+        const caption = block.attrs.caption?.trim();
+        return {
+          type: 'image',
+          attrs: { src: block.attrs.src, alt: block.attrs.alt, ...(caption ? { caption } : {}) },
+        };
+      }
     }
   };
   const cleanItem = (item: ListItemNode): ListItemNode => ({ type: 'listItem', content: item.content.map(cleanBlock) });

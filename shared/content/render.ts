@@ -1,4 +1,12 @@
-import type { BlockNode, Doc, InlineNode, ListItemNode, Mark } from './doc.ts';
+import {
+  mediaIdOf,
+  type BlockNode,
+  type Doc,
+  type ImageNode,
+  type InlineNode,
+  type ListItemNode,
+  type Mark,
+} from './doc.ts';
 
 /**
  * Pure renderers of a body. The website, the email and the previews all use
@@ -29,7 +37,28 @@ function renderInline(nodes: InlineNode[] | undefined): string {
   return (nodes ?? []).map((n) => (n.type === 'text' ? renderMarks(n.text, n.marks) : '<br>')).join('');
 }
 
-function renderBlock(block: BlockNode): string {
+/** Options of `docToHtml`. */
+export type HtmlOptions = {
+  /**
+   * The address to load an image from, given its media id: a data: URL in
+   * previews, the uploaded file's URL when publishing. Without it, an image is
+   * written with no `src` and a `data-media-id` attribute: it loads nothing
+   * (no request, no CSP report) and whoever publishes can still find it.
+   */
+  imageSrc?: (mediaId: string) => string;
+};
+
+function renderImage(image: ImageNode, options: HtmlOptions): string {
+  const id = mediaIdOf(image.attrs.src);
+  const src = options.imageSrc ? `src="${escapeHtml(options.imageSrc(id))}"` : `data-media-id="${escapeHtml(id)}"`;
+  const img = `<img ${src} alt="${escapeHtml(image.attrs.alt)}">`;
+  const caption = image.attrs.caption ? `<figcaption>${escapeHtml(image.attrs.caption)}</figcaption>` : '';
+  return `<figure>${img}${caption}</figure>`;
+}
+
+function renderBlock(block: BlockNode, options: HtmlOptions): string {
+  const renderItem = (item: ListItemNode): string =>
+    `<li>${item.content.map((b) => renderBlock(b, options)).join('')}</li>`;
   switch (block.type) {
     case 'paragraph':
       return `<p>${renderInline(block.content)}</p>`;
@@ -42,17 +71,18 @@ function renderBlock(block: BlockNode): string {
       return `<ol${start}>${block.content.map(renderItem).join('')}</ol>`;
     }
     case 'blockquote':
-      return `<blockquote>${block.content.map(renderBlock).join('')}</blockquote>`;
+      return `<blockquote>${block.content.map((b) => renderBlock(b, options)).join('')}</blockquote>`;
+    case 'image':
+      return renderImage(block, options);
   }
 }
 
-function renderItem(item: ListItemNode): string {
-  return `<li>${item.content.map(renderBlock).join('')}</li>`;
-}
-
-/** Renders a (sanitised) body to HTML. Every text is escaped; only known tags are produced. */
-export function docToHtml(doc: Doc): string {
-  return doc.content.map(renderBlock).join('\n');
+/**
+ * Renders a (sanitised) body to HTML. Every text and attribute is escaped;
+ * only known tags are produced; every image carries its alt attribute.
+ */
+export function docToHtml(doc: Doc, options: HtmlOptions = {}): string {
+  return doc.content.map((b) => renderBlock(b, options)).join('\n');
 }
 
 /** How a link's text is written in plain text; the default writes the text alone. */
@@ -83,34 +113,46 @@ function inlineText(nodes: InlineNode[] | undefined, link?: PlainLink): string {
   return out;
 }
 
-function blockText(block: BlockNode, prefix = '', link?: PlainLink): string {
+/** How plain text writes things that are not text: links (by default the text alone) and whether images appear. */
+type PlainOptions = { link?: PlainLink | undefined; images: boolean };
+
+function blockText(block: BlockNode, prefix: string, options: PlainOptions): string {
+  const link = options.link;
   switch (block.type) {
+    case 'image':
+      return options.images ? `${prefix}[Image: ${block.attrs.alt.trim() || 'no description'}]` : '';
     case 'paragraph':
     case 'heading':
       return prefix + inlineText(block.content, link);
     case 'bulletList':
-      return block.content.map((item) => itemText(item, `${prefix}- `, link)).join('\n');
+      return block.content.map((item) => itemText(item, `${prefix}- `, options)).join('\n');
     case 'orderedList': {
       const start = block.attrs?.start ?? 1;
-      return block.content.map((item, i) => itemText(item, `${prefix}${start + i}. `, link)).join('\n');
+      return block.content.map((item, i) => itemText(item, `${prefix}${start + i}. `, options)).join('\n');
     }
     case 'blockquote':
-      return block.content.map((b) => blockText(b, `${prefix}> `, link)).join('\n');
+      return block.content
+        .map((b) => blockText(b, `${prefix}> `, options))
+        .filter((t) => t.length > 0)
+        .join('\n');
   }
 }
 
-function itemText(item: ListItemNode, prefix: string, link?: PlainLink): string {
-  return item.content.map((b, i) => blockText(b, i === 0 ? prefix : ' '.repeat(prefix.length), link)).join('\n');
+function itemText(item: ListItemNode, prefix: string, options: PlainOptions): string {
+  return item.content.map((b, i) => blockText(b, i === 0 ? prefix : ' '.repeat(prefix.length), options)).join('\n');
 }
 
-/** Plain text of a body: paragraphs separated by blank lines, lists marked with "-" or numbers. */
+/**
+ * Plain text of a body: paragraphs separated by blank lines, lists marked
+ * with "-" or numbers, images as "[Image: <alt text>]".
+ */
 export function docToPlainText(doc: Doc): string {
-  return plainText(doc);
+  return plainText(doc, { images: true });
 }
 
-function plainText(doc: Doc, link?: PlainLink): string {
+function plainText(doc: Doc, options: PlainOptions): string {
   return doc.content
-    .map((b) => blockText(b, '', link))
+    .map((b) => blockText(b, '', options))
     .filter((t) => t.trim().length > 0)
     .join('\n\n');
 }
@@ -122,20 +164,23 @@ function plainText(doc: Doc, link?: PlainLink): string {
  */
 export function docToPlainTextWithLinks(doc: Doc): { text: string; links: string[] } {
   const links: string[] = [];
-  const text = plainText(doc, (label, href) => {
-    const shown = label.trim();
-    if (shown === href || `mailto:${shown}` === href || `tel:${shown}` === href) return label;
-    let n = links.indexOf(href) + 1;
-    if (n === 0) n = links.push(href);
-    const trailing = label.slice(label.trimEnd().length);
-    return `${label.trimEnd()} [${n}]${trailing}`;
+  const text = plainText(doc, {
+    images: true,
+    link: (label, href) => {
+      const shown = label.trim();
+      if (shown === href || `mailto:${shown}` === href || `tel:${shown}` === href) return label;
+      let n = links.indexOf(href) + 1;
+      if (n === 0) n = links.push(href);
+      const trailing = label.slice(label.trimEnd().length);
+      return `${label.trimEnd()} [${n}]${trailing}`;
+    },
   });
   return { text, links };
 }
 
-/** The first `max` characters of the body's text, cut at a word, for list rows. */
+/** The first `max` characters of the body's text, cut at a word, for list rows. Images are left out. */
 export function excerptOf(doc: Doc, max = 160): string {
-  return excerptFromText(docToPlainText(doc), max);
+  return excerptFromText(plainText(doc, { images: false }), max);
 }
 
 /** The first `max` characters of a text, whitespace collapsed, cut at a word. */

@@ -9,7 +9,7 @@
  * an email must carry its CSS inline. Style attributes cannot run code, and
  * `img-src`/`connect-src` keep CSS from reaching any other site.
  */
-export const EMAIL_STYLE_HASH = "'sha256-H5AfUNeGh6WEOWZ3dO5LFE87fHg9YzPNh3k0aolJ4sY='";
+export const EMAIL_STYLE_HASH = "'sha256-MMiEIPauhON/MsEdkdc9Fbc5XprBb9WcMAsrBqs+kxI='";
 
 const DIRECTIVES = [
   "default-src 'none'",

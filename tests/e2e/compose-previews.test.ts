@@ -64,7 +64,7 @@ test('editing a variant marks it edited, survives master edits, and resets to th
   await page.getByLabel('Bluesky text').fill('Central Library opens at 10am from Monday 👨‍👩‍👧‍👦');
   const counter = page.locator('.social-preview .field .counter');
   // Bluesky counts graphemes: the family emoji is one.
-  await expect(counter.textContent()).resolves.toContain('43 / 300');
+  await expect.poll(() => counter.textContent()).toContain('43 / 300');
   await expect(page.getByText('Edited for Bluesky').count()).resolves.toBe(1);
   await page.getByLabel('Title', { exact: true }).fill('Library hours change from Monday');
   const post = page.getByRole('list', { name: 'Bluesky posts' }).locator('.post-text');

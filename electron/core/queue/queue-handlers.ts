@@ -5,7 +5,7 @@ import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SqlDb } from '../store/sql.ts';
 import type { QueuePolicy } from './delivery-state.ts';
-import { createQueueService } from './queue-service.ts';
+import { createQueueService, type QueueServiceDeps } from './queue-service.ts';
 
 export type QueueHandlerDeps = {
   db: SqlDb;
@@ -16,6 +16,7 @@ export type QueueHandlerDeps = {
   /** The channel kinds this host can publish to; none when the host ships no adapters. */
   channels?: ChannelRegistry | undefined;
   policy?: QueuePolicy;
+  readSettings: QueueServiceDeps['readSettings'];
 };
 
 /** The queue's contract methods, for app.ts to spread into the handler map. */

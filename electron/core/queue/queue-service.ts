@@ -4,7 +4,10 @@ import type { ChannelRegistry } from '../channels/registry.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SqlDb } from '../store/sql.ts';
+import type { SqlDb, SqlExecutor } from '../store/sql.ts';
+import { checkUpdateForSending } from '../updates/check-for-sending.ts';
+import { createUpdatesRepository } from '../updates/updates-repository.ts';
+import type { Settings } from '../../../shared/domain/settings.ts';
 import { applyDeliveryEvent } from './apply-event.ts';
 import { dayBounds } from './day-bounds.ts';
 import { createDeliveryRepository } from './delivery-repository.ts';
@@ -23,6 +26,8 @@ export type QueueServiceDeps = {
   policy?: QueuePolicy;
   /** Where "today" is reckoned; times are always stored in UTC. */
   timeZone?: string;
+  /** The settings the pre-send check renders with (organisation name, news address). */
+  readSettings: () => Promise<Pick<Settings, 'organisationName' | 'websiteNewsUrl'>>;
 };
 
 const NOT_FOUND = 'That delivery does not exist (it may have been removed).';
@@ -69,6 +74,24 @@ export function createQueueService(deps: QueueServiceDeps) {
     return toDelivery(step.record);
   }
 
+  /**
+   * The pre-send check, on the exact saved content being queued: the same
+   * rendering and checks as the compose page, so a post over its limit or an
+   * image without alt text can never be queued, whatever a UI shows.
+   */
+  async function refuseIfNotSendable(tx: SqlExecutor, updateId: string): Promise<void> {
+    const update = await createUpdatesRepository(tx).get(updateId);
+    if (!update) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
+    const check = checkUpdateForSending(update, await deps.readSettings());
+    if (check.blocking === 0) return;
+    const blocking = check.findings.filter((f) => f.severity === 'blocking');
+    const list = blocking.map((f) => `${f.where}: ${f.message}`).join(' ');
+    throw new CoreError('invalid_input', `This update cannot be sent yet (${blocking.length} to fix). ${list}`, {
+      field: 'updateId',
+      issues: blocking.map((f) => ({ path: f.where, message: f.message })),
+    });
+  }
+
   return {
     /**
      * Creates one publication of the update's current version and one delivery
@@ -85,6 +108,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
         // Approvals gate: once approvals exist, refuse here unless this exact content hash is approved
         // (or the update is being published as urgent). Until then every saved version can be published.
+        await refuseIfNotSendable(tx, input.updateId);
         const targets = await txRepo.getTargets(input.targetIds);
         if (targets.length !== input.targetIds.length) {
           throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {

@@ -135,6 +135,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE update_versions ADD COLUMN variants_json ${json(e)} NOT NULL DEFAULT ${emptyObject};`;
     },
   },
+  {
+    version: 5,
+    name: 'media (image bytes, content-addressed)',
+    // In the database, not the data folder: on a team database every desktop and the worker must see the same images.
+    up: (e) => `
+      CREATE TABLE media (
+        id text PRIMARY KEY CHECK (length(id) = 64),
+        type text NOT NULL,
+        bytes ${e === 'postgres' ? 'bytea' : 'BLOB'} NOT NULL,
+        size integer NOT NULL CHECK (size >= 0),
+        created_at ${time(e)} NOT NULL
+      );`,
+  },
 ];
 
 /**

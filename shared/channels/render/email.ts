@@ -3,8 +3,9 @@ import { isHttpUrl, oneLine, type RenderInput } from './input.ts';
 
 /**
  * The email edition of an update: one column, real headings, 16px text, light
- * and dark colour schemes, no external resources (no images, fonts or
- * trackers), with a plain-text part made from the same content. Emails are
+ * and dark colour schemes, no external resources (no fonts or trackers; body
+ * images load from `imageSrc`, never from anyone else's server), with a
+ * plain-text part made from the same content. Emails are
  * not shown under the app's CSP, so a `<style>` block is fine; clients that
  * drop it still get the inline styles on the frame.
  */
@@ -23,6 +24,8 @@ export type EmailOptions = {
   subject?: string;
   /** The email variant's own preheader, when edited (else the summary or the start of the body). */
   preheader?: string;
+  /** Where each image loads from (see `docToHtml`): data: URLs in the preview, hosted URLs when sending. */
+  imageSrc?: (mediaId: string) => string;
 };
 
 export type RenderedEmail = { subject: string; preheader: string; html: string; text: string };
@@ -54,7 +57,7 @@ export function renderEmail(input: RenderInput, options: EmailOptions): Rendered
     organisation,
     title: title || subject,
     summary,
-    bodyHtml: docToHtml(input.body),
+    bodyHtml: docToHtml(input.body, options.imageSrc ? { imageSrc: options.imageSrc } : {}),
     websiteUrl,
     footer: unsubscribeUrl === undefined ? undefined : { text: footer, url: unsubscribeUrl },
   });
@@ -113,6 +116,9 @@ p, li { font-size: 16px; margin: 0 0 16px; }
 .summary { font-size: 19px; }
 ul, ol { margin: 0 0 16px; padding-left: 24px; }
 blockquote { margin: 0 0 16px; padding-left: 16px; border-left: 4px solid #b1b4b6; }
+figure { margin: 0 0 16px; }
+img { max-width: 100%; height: auto; border: 0; }
+figcaption { font-size: 16px; color: #505a5f; margin-top: 4px; }
 a { color: #1d70b8; text-decoration: underline; }
 .footer, .footer p { color: #505a5f; }
 @media (prefers-color-scheme: dark) {

@@ -13,6 +13,8 @@ const FALLBACK_SLUG = 'update';
 export type WebsiteArticleOptions = {
   /** ISO-8601 time the article is (or will be) published; shown as a `<time>` when given. */
   publishedAt?: string;
+  /** Where each image loads from (see `docToHtml`): data: URLs in the preview, uploaded URLs when publishing. */
+  imageSrc?: (mediaId: string) => string;
 };
 
 export type WebsiteArticle = { title: string; html: string; excerpt: string; slug: string };
@@ -28,7 +30,7 @@ export function renderWebsiteArticle(input: RenderInput, options: WebsiteArticle
   const published = options.publishedAt ? publishedLine(options.publishedAt) : '';
   if (published) parts.push(published);
   if (summary) parts.push(`<p class="summary">${escapeHtml(summary)}</p>`);
-  const body = docToHtml(input.body);
+  const body = docToHtml(input.body, options.imageSrc ? { imageSrc: options.imageSrc } : {});
   if (body) parts.push(body);
   parts.push('</article>');
   return {

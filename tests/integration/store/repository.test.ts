@@ -25,6 +25,7 @@ import {
   ISO_UTC_MS,
   type StoreHarness,
 } from './store-suite.ts';
+import { defineMediaSuite } from './media-suite.ts';
 import { defineTemplatesSuite } from './templates-suite.ts';
 import { defineVersionHistorySuite } from './version-history-suite.ts';
 
@@ -75,6 +76,7 @@ describe.each([{ engine: 'sqlite' as const }, { engine: 'postgres' as const }])(
   defineStoreSuite(harnesses[engine]);
   defineVersionHistorySuite(harnesses[engine]);
   defineTemplatesSuite(harnesses[engine]);
+  defineMediaSuite(harnesses[engine]);
 });
 
 describe('SQLite specifics', () => {

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../../electron/core/logging/logger.ts';
-import { startWebServer, type WebServer } from '../../../electron/hosts/web-server.ts';
+import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../../electron/hosts/web-server.ts';
 import { openTempCore, type TempCore } from '../../support/temp-core.ts';
 
 let temp: TempCore;
@@ -119,8 +119,9 @@ describe('web host API', () => {
     expect((await res.json()).error.code).toBe('unknown_method');
   });
 
-  it('refuses a body over 5 MB with 413', async () => {
-    const res = await call('updates.create', JSON.stringify({ title: 'x', pad: 'y'.repeat(5 * 1024 * 1024 + 10) }));
+  it('refuses a body over 15 MB (a 10 MB image as base64, plus JSON) with 413', async () => {
+    expect(MAX_BODY_BYTES).toBe(15 * 1024 * 1024);
+    const res = await call('updates.create', JSON.stringify({ title: 'x', pad: 'y'.repeat(MAX_BODY_BYTES + 10) }));
     expect(res.status).toBe(413);
   });
 

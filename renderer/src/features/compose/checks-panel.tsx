@@ -8,6 +8,14 @@ export function ChecksPanel({ findings }: { findings: Finding[] }) {
   return (
     <section className="checks" aria-labelledby="checks-heading">
       <h2 id="checks-heading">Checks</h2>
+      {blocking > 0 && (
+        <p className="checks-blocked">
+          <StatusIcon kind="blocked" />{' '}
+          <strong>
+            Cannot be sent yet: {blocking} {blocking === 1 ? 'problem' : 'problems'} to fix
+          </strong>
+        </p>
+      )}
       <p>
         {findings.length === 0
           ? 'No problems found.'

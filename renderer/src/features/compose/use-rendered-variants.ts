@@ -1,22 +1,24 @@
 import { useDeferredValue, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { checkContent, type CheckVariant, type Finding } from '../../../../shared/content/checks.ts';
+import type { Finding } from '../../../../shared/content/checks.ts';
+import { mediaIdsOf } from '../../../../shared/content/images.ts';
+import { articleUrl, checkRendered } from '../../../../shared/channels/check-rendered.ts';
 import { renderVariants, type RenderedVariant } from '../../../../shared/channels/variants.ts';
-import { slugify } from '../../../../shared/channels/render/website.ts';
 import type { Draft } from '../updates/use-autosave.ts';
 import { useClient } from '../../client-context.tsx';
-
-const EXAMPLE_NEWS_URL = 'https://www.example.gov.uk/news';
+import { useMediaResolver } from '../media/use-media.ts';
 
 /** Where the website article will be, for the links social posts and emails carry. */
 export function previewWebsiteUrl(newsUrl: string | null, title: string): string {
-  return `${(newsUrl ?? EXAMPLE_NEWS_URL).replace(/\/+$/, '')}/${slugify(title)}`;
+  return articleUrl(newsUrl, title);
 }
 
 /**
  * Every chosen channel rendered from the draft by the same functions the
- * senders use, plus the content checks. Deferred, so typing stays smooth
- * while previews catch up.
+ * senders use, plus the content checks (the same `checkRendered` the core's
+ * pre-send check runs, so images without alt text block here and there).
+ * Images show as data: URLs: the email preview is an opaque-origin frame.
+ * Deferred, so typing stays smooth while previews catch up.
  */
 export function useRenderedVariants(draft: Draft): {
   rendered: RenderedVariant[];
@@ -26,6 +28,8 @@ export function useRenderedVariants(draft: Draft): {
   const client = useClient();
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings.get', {}) });
   const deferred = useDeferredValue(draft);
+  const mediaIds = useMemo(() => mediaIdsOf(deferred.body), [deferred.body]);
+  const imageSrc = useMediaResolver(mediaIds);
   const organisationName = settings.data?.organisationName ?? 'Your council';
   const newsUrl = settings.data?.websiteNewsUrl ?? null;
   return useMemo(() => {
@@ -34,12 +38,8 @@ export function useRenderedVariants(draft: Draft): {
       organisationName,
       websiteUrl,
       unsubscribeUrl: '{{unsubscribe_url}}',
+      imageSrc,
     });
-    const forChecks: CheckVariant[] = rendered.map((v) => {
-      if (v.kind === 'website') return { kind: 'website', title: v.article.title };
-      if (v.kind === 'email') return { kind: 'email', subject: v.email.subject };
-      return { kind: v.kind, posts: v.posts };
-    });
-    return { rendered, findings: checkContent(deferred, forChecks), websiteUrl };
-  }, [deferred, organisationName, newsUrl]);
+    return { rendered, findings: checkRendered(deferred, rendered), websiteUrl };
+  }, [deferred, organisationName, newsUrl, imageSrc]);
 }

@@ -2,13 +2,31 @@ import type { ReactNode } from 'react';
 import { Toolbar } from 'radix-ui';
 import { useEditorState, type Editor } from '@tiptap/react';
 
-type Tool = { label: string; shortcut: string; icon: ReactNode; active?: boolean; disabled?: boolean; run: () => void };
+type Tool = {
+  label: string;
+  shortcut?: string;
+  icon: ReactNode;
+  active?: boolean;
+  disabled?: boolean;
+  run: () => void;
+};
 
 /**
  * Formatting buttons in one toolbar: Tab reaches it once, arrow keys move
  * between buttons, and each button says its shortcut.
  */
-export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () => void }) {
+export function EditorToolbar({
+  editor,
+  onLink,
+  onImage,
+  imageBusy = false,
+}: {
+  editor: Editor;
+  onLink: () => void;
+  /** Opens the file picker for an image. */
+  onImage: () => void;
+  imageBusy?: boolean;
+}) {
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -81,6 +99,7 @@ export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () =
         run: () => chain().toggleBlockquote().run(),
       },
       { label: 'Link', shortcut: 'Ctrl+K', icon: <LinkIcon />, active: state.link, run: onLink },
+      { label: 'Image', icon: <ImageIcon />, disabled: imageBusy, run: onImage },
     ],
     [
       { label: 'Undo', shortcut: 'Ctrl+Z', icon: '↶', disabled: !state.canUndo, run: () => chain().undo().run() },
@@ -97,8 +116,8 @@ export function EditorToolbar({ editor, onLink }: { editor: Editor; onLink: () =
               key={tool.label}
               className="toolbar-button"
               aria-label={tool.label}
-              aria-keyshortcuts={tool.shortcut.replace('Ctrl', 'Control')}
-              title={`${tool.label} (${tool.shortcut})`}
+              aria-keyshortcuts={tool.shortcut?.replace('Ctrl', 'Control')}
+              title={tool.shortcut ? `${tool.label} (${tool.shortcut})` : tool.label}
               aria-pressed={tool.active === undefined ? undefined : tool.active}
               disabled={tool.disabled}
               onClick={tool.run}
@@ -125,6 +144,16 @@ function LinkIcon() {
     >
       <path d="M10 14a4.5 4.5 0 0 0 6.4 0l3.2-3.2a4.5 4.5 0 0 0-6.4-6.4L11.6 6" />
       <path d="M14 10a4.5 4.5 0 0 0-6.4 0l-3.2 3.2a4.5 4.5 0 0 0 6.4 6.4l1.6-1.6" />
+    </svg>
+  );
+}
+
+function ImageIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <circle cx="9" cy="10" r="2" />
+      <path d="M21 17l-5-5-9 8" />
     </svg>
   );
 }
