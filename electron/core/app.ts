@@ -18,6 +18,8 @@ import { createMediaService } from './media/media-service.ts';
 import { createMediaHandlers } from './media/media-handlers.ts';
 import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { createChannelRegistry } from './channels/registry.ts';
+import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
 
 export type CoreDeps = {
   db: SqlDb;
@@ -28,6 +30,11 @@ export type CoreDeps = {
   newId?: () => string;
   /** The channel kinds this host can publish to (the queue's adapters). */
   channels?: ChannelRegistry;
+  /**
+   * Run the queue worker in this process (the desktop app and the web host do;
+   * tests and `--no-worker` do not). `close()` stops it before the store closes.
+   */
+  worker?: HostWorkerOptions;
 };
 
 export interface Core {
@@ -52,6 +59,18 @@ export function createCore(deps: CoreDeps): Core {
   const events = createEventBus((error) => logger.error('An event listener failed', { error }));
   const updates = createUpdatesService({ db: deps.db, events, logger: logger.child('updates'), now, newId });
   const templates = createTemplatesService({ db: deps.db, updates, now, newId });
+  const channels = deps.channels ?? createChannelRegistry([]);
+  const worker: HostWorker | undefined =
+    deps.worker === undefined
+      ? undefined
+      : startHostWorker({
+          db: deps.db,
+          channels,
+          secrets: deps.secrets,
+          events,
+          logger: logger.child('worker'),
+          options: { now, ...deps.worker },
+        });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -59,6 +78,7 @@ export function createCore(deps: CoreDeps): Core {
       version: APP_VERSION,
       storage: { engine: deps.db.engine, location: deps.db.location },
     }),
+    'app.status': async () => ({ worker: worker?.status() ?? { state: 'off', sending: 0 } }),
     ...createUpdatesHandlers(updates),
     ...createTemplatesHandlers(templates),
     ...createSettingsHandlers({
@@ -73,7 +93,7 @@ export function createCore(deps: CoreDeps): Core {
       logger: logger.child('queue'),
       now,
       newId,
-      channels: deps.channels,
+      channels,
       readSettings: () => deps.settings.read(),
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
@@ -84,7 +104,11 @@ export function createCore(deps: CoreDeps): Core {
     call: (method, input) => dispatch(handlers, method, input, logger),
     subscribe: (listener) => events.subscribe(listener),
     services: { updates, secrets: deps.secrets },
-    close: () => deps.db.close(),
+    // The worker first: its sends in flight record their outcomes before the store goes.
+    close: async () => {
+      await worker?.stop();
+      await deps.db.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../core/app.ts';
 import type { ChannelRegistry } from '../core/channels/registry.ts';
 import type { Logger } from '../core/logging/logger.ts';
+import type { HostWorkerOptions } from '../core/queue/host-worker.ts';
 import type { SecretStore } from '../core/secrets/secret-store.ts';
 import type { SettingsStore } from '../core/settings/settings-store.ts';
 import type { SqlDb } from '../core/store/sql.ts';
@@ -16,6 +17,8 @@ export type NodeCoreOptions = {
   logger: Logger;
   /** The channel kinds this host can publish to. */
   channels?: ChannelRegistry;
+  /** Run the queue worker in this process (the web host does unless started with `--no-worker`). */
+  worker?: HostWorkerOptions | undefined;
 };
 
 /**
@@ -24,12 +27,17 @@ export type NodeCoreOptions = {
  * store in the data folder or on PostgreSQL.
  */
 export async function openNodeCore(options: NodeCoreOptions): Promise<Core> {
-  return createCore({ ...(await openNodeStores(options)), logger: options.logger, channels: options.channels });
+  return createCore({
+    ...(await openNodeStores(options)),
+    logger: options.logger,
+    channels: options.channels,
+    ...(options.worker === undefined ? {} : { worker: options.worker }),
+  });
 }
 
 /** The stores of a Node host without a Core around them: the headless worker needs only these. */
 export async function openNodeStores(
-  options: Omit<NodeCoreOptions, 'logger' | 'channels'>,
+  options: Omit<NodeCoreOptions, 'logger' | 'channels' | 'worker'>,
 ): Promise<{ db: SqlDb; settings: SettingsStore; secrets: SecretStore }> {
   const key = loadSecretKey({
     env: process.env.TOWN_CRIER_SECRET_KEY,

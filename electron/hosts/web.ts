@@ -2,13 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, stderrSink } from '../core/logging/logger.ts';
+import { loadChannelModules } from './channel-modules.ts';
 import { openNodeCore } from './node-core.ts';
 import { startWebServer } from './web-server.ts';
 
 /**
- * `npm run web -- --data <dir> [--port <n>] [--database postgres://…]`:
- * the UI in a browser, on 127.0.0.1 only, with a fresh token each start.
+ * `npm run web -- --data <dir> [--port <n>] [--database postgres://…] [--no-worker]`:
+ * the UI in a browser, on 127.0.0.1 only, with a fresh token each start. It
+ * runs the queue worker while open (as the desktop app does), unless
+ * `--no-worker` leaves publishing to a separate `npm run worker`.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,8 +22,17 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'key-file': { type: 'string' },
       static: { type: 'string' },
+      'no-worker': { type: 'boolean', default: false },
+      'channels-module': { type: 'string', multiple: true },
+      'poll-ms': { type: 'string' },
     },
   });
+  const pollMs = values['poll-ms'] === undefined ? 1000 : Number(values['poll-ms']);
+  if (!Number.isInteger(pollMs) || pollMs <= 0) throw new Error('--poll-ms must be a whole number above 0');
+  const channels = createChannelRegistry([
+    ...BUILT_IN_CHANNEL_ADAPTERS,
+    ...(await loadChannelModules(values['channels-module'] ?? [])),
+  ]);
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const staticDir = resolve(values.static ?? resolve(root, 'out/renderer'));
   const logger = createLogger('web', stderrSink('warn'));
@@ -33,14 +46,23 @@ async function main(): Promise<void> {
     databaseUrl: values.database ?? process.env.TOWN_CRIER_DATABASE_URL,
     keyFile: values['key-file'],
     logger,
+    channels,
+    worker: values['no-worker'] ? undefined : { pollMs },
   });
   const server = await startWebServer({ core, staticDir, logger, port });
   process.stdout.write(`Town Crier web host: ${server.url}\n`);
+  // core.close() stops the worker first (sends in flight finish and record their outcome), then the store.
   const stop = () => {
     void server
       .close()
       .then(() => core.close())
-      .finally(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('The web host did not stop cleanly', { error });
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../core/app.ts';
+import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, redact, stderrSink, type LogSink } from '../core/logging/logger.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { rendererPageUrl, resolveRendererLocation, type RendererLocation } from './app-url.ts';
@@ -143,7 +144,15 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
       platform: options.platform,
     });
     const db = await openStore({ dataDir: paths.dataDir, databaseUrl: paths.databaseUrl });
-    const running = createCore({ db, settings, secrets, logger: logger.child('core') });
+    // The desktop app publishes while it is open: the same worker as `npm run worker`, stopped by close().
+    const running = createCore({
+      db,
+      settings,
+      secrets,
+      logger: logger.child('core'),
+      channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
+      worker: {},
+    });
     logger.info('Store opened', { engine: db.engine, location: db.location });
 
     const unregisterIpc = registerDesktopIpc({
@@ -158,7 +167,7 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
     let closing = false;
     app.on('will-quit', (event) => {
       if (closing) return;
-      // Hold the quit until the store has closed cleanly (WAL checkpoint, pool drained).
+      // Hold the quit until the worker's sends in flight have finished and the store has closed cleanly.
       closing = true;
       event.preventDefault();
       unregisterIpc();

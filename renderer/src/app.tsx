@@ -6,6 +6,10 @@ import { UpdatesPage } from './features/updates/updates-page.tsx';
 import { UpdateEditorPage } from './features/updates/update-editor-page.tsx';
 import { NewUpdateButton } from './features/updates/new-update-button.tsx';
 import { StatusBar } from './components/status-bar.tsx';
+import { QueuePage } from './features/queue/queue-page.tsx';
+import { PublicationPage } from './features/queue/publication-page.tsx';
+import { ChannelsPage } from './features/channels/channels-page.tsx';
+import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
 
 /** The app frame: navigation on the left, the page, and a status bar. */
 export function App() {
@@ -13,6 +17,7 @@ export function App() {
   const client = useClient();
   const queryClient = useQueryClient();
   const mainRef = useRef<HTMLElement>(null);
+  const deliveries = useLiveDeliveries();
 
   // Live refresh: another window, desktop or the worker may change an update.
   useEffect(
@@ -43,11 +48,38 @@ export function App() {
               Updates
             </a>
           </li>
+          <li>
+            <a
+              href={hrefFor({ page: 'queue' })}
+              aria-current={route.page === 'queue' || route.page === 'publication' ? 'page' : undefined}
+            >
+              Queue
+            </a>
+          </li>
+          <li>
+            <a href={hrefFor({ page: 'channels' })} aria-current={route.page === 'channels' ? 'page' : undefined}>
+              Channels
+            </a>
+          </li>
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
+        {/* In-app notice (the web host has no desktop notifications): a delivery failed or is unconfirmed. */}
+        <div role="status" className="delivery-notice-region">
+          {deliveries.notice && (
+            <p className="delivery-notice">
+              {deliveries.notice} <a href={hrefFor({ page: 'queue' })}>Open the queue</a>{' '}
+              <button type="button" className="button" onClick={deliveries.dismiss}>
+                Dismiss
+              </button>
+            </p>
+          )}
+        </div>
         {route.page === 'updates' && <UpdatesPage />}
         {route.page === 'update' && <UpdateEditorPage key={route.id} id={route.id} />}
+        {route.page === 'queue' && <QueuePage />}
+        {route.page === 'publication' && <PublicationPage key={route.id} id={route.id} />}
+        {route.page === 'channels' && <ChannelsPage />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>

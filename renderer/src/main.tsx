@@ -7,6 +7,7 @@ import { ClientProvider } from './client-context.tsx';
 import { NoConnection } from './components/no-connection.tsx';
 import './prosemirror.css';
 import './styles.css';
+import './queue.css';
 
 const client = connect(window);
 const queryClient = new QueryClient({

@@ -1,18 +1,41 @@
 import { useEffect, useState } from 'react';
 
 /** The screens, addressed by the URL hash so a reload returns to the same place. */
-export type Route = { page: 'updates' } | { page: 'update'; id: string } | { page: 'not-found'; path: string };
+export type Route =
+  | { page: 'updates' }
+  | { page: 'update'; id: string }
+  | { page: 'queue' }
+  | { page: 'publication'; id: string }
+  | { page: 'channels' }
+  | { page: 'not-found'; path: string };
+
+const ID = '([0-9a-f-]{36})';
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/updates';
   if (path === '/updates' || path === '/') return { page: 'updates' };
-  const match = /^\/updates\/([0-9a-f-]{36})$/.exec(path);
-  if (match?.[1]) return { page: 'update', id: match[1] };
+  if (path === '/queue') return { page: 'queue' };
+  if (path === '/channels') return { page: 'channels' };
+  const update = new RegExp(`^/updates/${ID}$`).exec(path);
+  if (update?.[1]) return { page: 'update', id: update[1] };
+  const publication = new RegExp(`^/queue/${ID}$`).exec(path);
+  if (publication?.[1]) return { page: 'publication', id: publication[1] };
   return { page: 'not-found', path };
 }
 
 export function hrefFor(route: Exclude<Route, { page: 'not-found' }>): string {
-  return route.page === 'updates' ? '#/updates' : `#/updates/${route.id}`;
+  switch (route.page) {
+    case 'updates':
+      return '#/updates';
+    case 'update':
+      return `#/updates/${route.id}`;
+    case 'queue':
+      return '#/queue';
+    case 'publication':
+      return `#/queue/${route.id}`;
+    case 'channels':
+      return '#/channels';
+  }
 }
 
 export function navigate(route: Exclude<Route, { page: 'not-found' }>): void {

@@ -11,8 +11,20 @@ export const AppInfo = z.object({
   }),
 });
 
+/** Whether this host runs the queue worker, for the status bar ("Worker running" / "Worker stopped"). */
+export const AppStatus = z.object({
+  worker: z.object({
+    /** `off`: this host was started without a worker (another process publishes). */
+    state: z.enum(['running', 'stopping', 'stopped', 'off']),
+    /** Sends in progress in this host's worker. */
+    sending: z.number().int().nonnegative(),
+  }),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
 export const appMethods = {
   'app.info': method(Empty, AppInfo, 'Version and storage of this Town Crier'),
+  'app.status': method(Empty, AppStatus, 'Whether this Town Crier is publishing (its queue worker)'),
 } as const;
 
 export const appEvents = {

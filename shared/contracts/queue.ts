@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ChannelKindInfo,
   ChannelTarget,
   CreateChannelTarget,
   Delivery,
@@ -31,6 +32,11 @@ export const queueMethods = {
     'Settle a delivery whose outcome is unknown: it went out, or send it again',
   ),
   'channels.list': method(Empty, z.array(ChannelTarget), 'Connected channel targets'),
+  'channels.kinds': method(
+    Empty,
+    z.array(ChannelKindInfo),
+    'The kinds of channel this Town Crier can publish to, with the settings each asks for',
+  ),
   'channels.create': method(CreateChannelTarget, ChannelTarget, 'Connect a channel target'),
 } as const;
 

@@ -187,6 +187,15 @@ export const ResolveDelivery = z.discriminatedUnion('outcome', [
   z.object({ deliveryId: DeliveryId, outcome: z.literal('send_again') }),
 ]);
 
+/** A kind of channel this host can publish to: what "Connect a channel" builds its form from. */
+export const ChannelKindInfo = z.object({
+  kind: z.string(),
+  displayName: z.string(),
+  /** The adapter's settings schema as JSON Schema (the input side: fields with defaults are optional). */
+  settingsSchema: z.record(z.string(), z.unknown()),
+});
+export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
+
 export const CreateChannelTarget = z.object({
   kind: z.string().min(1).max(100),
   name: z.string().trim().min(1, 'Give the channel a name').max(100),

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from './chromium.ts';
 import { startWebHost, type RunningWebHost } from './web-host.ts';
@@ -17,14 +19,30 @@ export type E2eApp = {
  * Per test file: one real web host on a fresh data folder and one Chromium.
  * After every test, no console error (CSP violation, failed request, uncaught error) may have happened.
  */
-export function useE2eApp(): E2eApp {
+export function useE2eApp(
+  options: {
+    /** Extra arguments for `web.ts` (`--channels-module …`, `--no-worker`). */
+    hostArgs?: string[];
+    /** Fills the data folder before the host starts (e.g. 10,000 publications). */
+    seed?: (dataDir: string) => Promise<void>;
+  } = {},
+): E2eApp {
   let host: RunningWebHost | undefined;
   let browser: Browser | undefined;
   const consoleErrors: string[] = [];
   let allowed: RegExp[] = [];
+  let seededDir: string | undefined;
 
   beforeAll(async () => {
-    host = await startWebHost();
+    let dataDir: string | undefined;
+    if (options.seed) {
+      dataDir = seededDir = mkdtempSync(join(tmpdir(), 'town-crier-e2e-seeded-'));
+      await options.seed(dataDir);
+    }
+    host = await startWebHost({
+      ...(options.hostArgs ? { args: options.hostArgs } : {}),
+      ...(dataDir ? { dataDir } : {}),
+    });
     browser = await launchChromium();
     mkdirSync('test-results', { recursive: true });
   });
@@ -36,6 +54,7 @@ export function useE2eApp(): E2eApp {
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
+    if (seededDir) rmSync(seededDir, { recursive: true, force: true });
   });
 
   const need = <T>(value: T | undefined, what: string): T => {

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
+import type { ChannelKind } from '../../../shared/channels/kinds.ts';
 import type { Doc } from '../../../shared/content/doc.ts';
+import type { Variants } from '../../../shared/domain/variants.ts';
+import type { ImageType } from '../../../shared/media/image-type.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /**
@@ -11,17 +14,19 @@ import type { Logger } from '../logging/logger.ts';
  */
 
 /**
- * Placeholder until the adapters use shared/channels/limits.ts: which content
- * rules apply to a post (the kind whose counters the editor shows).
+ * Which content rules apply to a post: the channel kind (shared/channels/kinds.ts)
+ * whose variant the adapter sends and whose counters the editor shows; null
+ * for a channel that takes the master as it is.
  */
-export type ChannelLimits = { readonly contentKind: string | null };
+export type ChannelLimits = { readonly contentKind: ChannelKind | null };
 
 /** How hard one account may be driven: sends at once, and a token bucket. */
 export type SendLimits = { readonly concurrency: number; readonly burst: number; readonly perSecond: number };
 
 /**
- * What is rendered from: the exact saved version a publication snapshotted.
- * Per-channel variants will join it when they land.
+ * What is rendered from: the exact saved version a publication snapshotted,
+ * with the channels it was written for and its per-channel variants (so an
+ * adapter can call `renderVariant` and send exactly what the preview showed).
  */
 export type RenderSource = {
   updateId: string;
@@ -32,7 +37,12 @@ export type RenderSource = {
   body: Doc;
   bodyHtml: string;
   bodyText: string;
+  channels: readonly ChannelKind[];
+  variants: Variants;
 };
+
+/** One stored image a body refers to (`media:<id>`), its type read from its bytes when it was added. */
+export type ChannelMedia = { id: string; type: ImageType; bytes: Uint8Array };
 
 /** Exactly what will be sent (and what a preview shows). Placeholder shape until channels grow their own. */
 export type RenderedPost = { title: string; text: string; html: string };
@@ -60,9 +70,17 @@ export type ChannelContext<Settings> = {
   signal: AbortSignal;
 };
 
-/** The delivery being sent: its idempotency key is stable across re-sends of the same delivery. */
+/**
+ * The delivery being sent: its idempotency key is stable across re-sends of
+ * the same delivery. `source` is what `post` was rendered from, for channels
+ * that must render again once their images have addresses (uploaded, or
+ * copied beside the page); `media` loads an image's bytes (undefined when it
+ * is not in the store).
+ */
 export type PublishContext<Settings> = ChannelContext<Settings> & {
   delivery: { id: string; attempt: number; idempotencyKey: string };
+  source: RenderSource;
+  media(id: string): Promise<ChannelMedia | undefined>;
 };
 
 /** Where a sent (or maybe sent) delivery can be found again. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { queueMethods } from '../../../shared/contracts/queue.ts';
 import { createChannelRegistry, type ChannelRegistry } from '../channels/registry.ts';
 import type { HandlersFor } from '../dispatch.ts';
@@ -21,7 +22,8 @@ export type QueueHandlerDeps = {
 
 /** The queue's contract methods, for app.ts to spread into the handler map. */
 export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof typeof queueMethods> {
-  const queue = createQueueService({ ...deps, channels: deps.channels ?? createChannelRegistry([]) });
+  const channels = deps.channels ?? createChannelRegistry([]);
+  const queue = createQueueService({ ...deps, channels });
   return {
     'queue.publish': (input) => queue.publish(input),
     'queue.list': (input) => queue.list(input),
@@ -30,6 +32,16 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
     'queue.retry': ({ deliveryId }) => queue.retry(deliveryId),
     'queue.resolve': (input) => queue.resolve(input),
     'channels.list': () => queue.listTargets(),
+    'channels.kinds': async () =>
+      channels.list().map((adapter) => ({
+        kind: adapter.kind,
+        displayName: adapter.displayName,
+        // The input side, so fields with defaults are optional in the form, as they are to the adapter.
+        settingsSchema: z.toJSONSchema(adapter.settingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+          string,
+          unknown
+        >,
+      })),
     'channels.create': (input) => queue.createTarget(input),
   };
 }

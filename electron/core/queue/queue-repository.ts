@@ -103,7 +103,7 @@ export function createQueueRepository(db: SqlExecutor) {
     /** The exact saved version a delivery sends. */
     async version(updateId: string, revision: number) {
       const row = await db.one(
-        `SELECT update_id, revision, title, summary, body_json, content_hash FROM update_versions
+        `SELECT update_id, revision, title, summary, body_json, channels_json, variants_json, content_hash FROM update_versions
          WHERE update_id = $1 AND revision = $2`,
         [updateId, revision],
       );

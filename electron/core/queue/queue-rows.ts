@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DocSchema } from '../../../shared/content/doc.ts';
+import { Channels, Variants } from '../../../shared/domain/variants.ts';
 import {
   AttemptOutcome,
   DeliveryError,
@@ -202,6 +203,8 @@ const VersionRow = z.object({
   title: text,
   summary: text,
   body_json: jsonColumn(DocSchema),
+  channels_json: jsonColumn(Channels),
+  variants_json: jsonColumn(Variants),
   content_hash: text,
 });
 
@@ -214,6 +217,8 @@ export function toVersion(row: Row) {
     title: r.title,
     summary: r.summary,
     body: r.body_json,
+    channels: r.channels_json,
+    variants: r.variants_json,
     contentHash: r.content_hash,
   };
 }

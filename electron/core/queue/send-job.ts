@@ -4,9 +4,12 @@ import {
   failureOf,
   type ChannelAdapter,
   type ChannelFailure,
+  type ChannelMedia,
   type PublishResult,
+  type RenderSource,
   type RenderedPost,
 } from '../channels/adapter.ts';
+import { createMediaRepository } from '../media/media-repository.ts';
 import { applyDeliveryEvent } from './apply-event.ts';
 import { createDeliveryRepository } from './delivery-repository.ts';
 import type { DeliveryEvent } from './delivery-state.ts';
@@ -18,7 +21,8 @@ import { channelContext, isoAfter, withRetries, workerStep, type WorkerEnv } fro
 /** A delivery this worker has claimed: `sending`, leased, with its attempt row written. */
 export type SendJob = { record: DeliveryRecord; target: ChannelTarget; adapter: ChannelAdapter; bucket: TokenBucket };
 
-type Prepared = { ok: true; post: RenderedPost; settings: unknown } | { ok: false; event: DeliveryEvent };
+type Prepared =
+  { ok: true; post: RenderedPost; source: RenderSource; settings: unknown } | { ok: false; event: DeliveryEvent };
 
 /** Loads the exact version the publication snapshotted and renders it; a problem here is permanent. */
 async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
@@ -43,18 +47,21 @@ async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
       },
     };
   }
+  const source: RenderSource = {
+    updateId: version.updateId,
+    revision: version.revision,
+    contentHash: version.contentHash,
+    title: version.title,
+    summary: version.summary,
+    body: version.body,
+    bodyHtml: docToHtml(version.body),
+    bodyText: docToPlainText(version.body),
+    channels: version.channels,
+    variants: version.variants,
+  };
   try {
-    const post = job.adapter.render({
-      updateId: version.updateId,
-      revision: version.revision,
-      contentHash: version.contentHash,
-      title: version.title,
-      summary: version.summary,
-      body: version.body,
-      bodyHtml: docToHtml(version.body),
-      bodyText: docToPlainText(version.body),
-    });
-    return { ok: true, post, settings: settings.data };
+    const post = job.adapter.render(source);
+    return { ok: true, post, source, settings: settings.data };
   } catch (error) {
     env.logger.error('A channel could not render an update', { kind: job.adapter.kind, error });
     return {
@@ -174,9 +181,12 @@ export async function runSendJob(env: WorkerEnv, job: SendJob): Promise<void> {
   let result: { ok: true; value: PublishResult } | { ok: false; failure: ChannelFailure };
   try {
     const ctx = channelContext(env, job.target, job.adapter, prepared.settings, env.stopSignal);
+    const media = createMediaRepository(env.db);
     const value = await job.adapter.publish(prepared.post, {
       ...ctx,
       delivery: { id: job.record.id, attempt: job.record.attempts, idempotencyKey: job.record.idempotencyKey },
+      source: prepared.source,
+      media: (id): Promise<ChannelMedia | undefined> => media.get(id),
     });
     result = { ok: true, value };
   } catch (error) {

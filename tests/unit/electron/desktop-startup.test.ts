@@ -201,6 +201,22 @@ describe('shutdown', () => {
     await expect(run.core.call('updates.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
+  it('runs the queue worker while open and stops it before the store closes', async () => {
+    const run = running(await start());
+    await expect(run.core.call('app.status', {})).resolves.toEqual({
+      ok: true,
+      value: { worker: { state: 'running', sending: 0 } },
+    });
+    await quit();
+    expect(logs.map((r) => r.message)).toEqual(
+      expect.arrayContaining(['Queue worker started', 'Queue worker stopped']),
+    );
+    await expect(run.core.call('app.status', {})).resolves.toEqual({
+      ok: true,
+      value: { worker: { state: 'stopped', sending: 0 } },
+    });
+  });
+
   it('lets the second will-quit through', async () => {
     running(await start());
     await quit();

@@ -12,6 +12,7 @@ import { ChecksPanel } from '../compose/checks-panel.tsx';
 import { useRenderedVariants } from '../compose/use-rendered-variants.ts';
 import { VersionHistory } from './version-history.tsx';
 import { SaveAsTemplate } from '../templates/save-as-template.tsx';
+import { PublishPanel } from '../publish/publish-panel.tsx';
 
 /** Loads one update and opens it for editing. */
 export function UpdateEditorPage({ id }: { id: string }) {
@@ -152,6 +153,7 @@ function UpdateEditor({
         </section>
       </div>
       <ChecksPanel findings={findings} />
+      <PublishPanel updateId={update.id} title={draft.title} beforePublish={saveNow} />
       <SaveAsTemplate updateId={update.id} beforeSave={saveNow} />
       <VersionHistory id={update.id} currentRevision={revision()} onRestore={restore} />
     </section>

@@ -1,0 +1,166 @@
+import { useId, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ChannelKindInfo } from '../../../../shared/domain/queue.ts';
+import { CrierError } from '../../api.ts';
+import { useClient } from '../../client-context.tsx';
+import { settingsFields, settingsValues, type SettingsField } from './settings-fields.ts';
+
+/** A core refusal ("Invalid input: settings.url: Invalid URL") as the field it names and a message without the path. */
+function fieldErrorOf(error: Error): { field: string; message: string } | null {
+  if (!(error instanceof CrierError) || !error.field) return null;
+  const field = error.field.replace(/^settings\./, '');
+  const message = error.message.replace(/^Invalid input: [\w.]+: /, '');
+  return { field, message };
+}
+
+function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: SettingsField;
+  value: string | boolean | undefined;
+  error: string | undefined;
+  onChange: (value: string | boolean) => void;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [field.hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  if (field.type === 'checkbox') {
+    return (
+      <div className="field">
+        <label className="channel-option">
+          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+          {field.label}
+        </label>
+      </div>
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {field.label}
+        {field.required ? '' : ' (optional)'}
+      </label>
+      {field.hint && (
+        <p id={hintId} className="hint">
+          {field.hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className="error-text">
+          {field.label}: {error}
+        </p>
+      )}
+      <input
+        id={id}
+        type={field.type}
+        value={typeof value === 'string' ? value : ''}
+        required={field.required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+/** "Connect a channel": the kind, a name, and the settings its adapter asks for. */
+export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]; onDone: (name: string) => void }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState(kinds[0]?.kind ?? '');
+  const [name, setName] = useState('');
+  const [raw, setRaw] = useState<Record<string, string | boolean>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const ids = { kind: useId(), name: useId(), nameError: useId() };
+  const info = kinds.find((k) => k.kind === kind);
+  const fields = info ? settingsFields(info.settingsSchema) : [];
+  const create = useMutation({
+    mutationFn: (settings: Record<string, unknown>) =>
+      client.call('channels.create', { kind, name: name.trim(), settings }),
+    onSuccess: (target) => {
+      void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
+      onDone(target.name);
+    },
+    onError: (error) => {
+      const named = fieldErrorOf(error);
+      if (named) setErrors({ [named.field]: named.message });
+    },
+  });
+
+  return (
+    <form
+      className="connect-form"
+      aria-label="Connect a channel"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const { values, errors: found } = settingsValues(fields, raw);
+        if (name.trim() === '') found.name = 'Give the channel a name';
+        setErrors(found);
+        if (Object.keys(found).length === 0) create.mutate(values);
+      }}
+    >
+      <div className="field">
+        <label htmlFor={ids.kind}>Kind of channel</label>
+        <select
+          id={ids.kind}
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value);
+            setRaw({});
+            setErrors({});
+          }}
+        >
+          {kinds.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.displayName}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.name}>Name</label>
+        <p className="hint">How the queue and the publish list will show it, e.g. “Council website”.</p>
+        {errors.name && (
+          <p id={ids.nameError} className="error-text">
+            Name: {errors.name}
+          </p>
+        )}
+        <input
+          id={ids.name}
+          value={name}
+          maxLength={100}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={errors.name ? ids.nameError : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      {fields.map((f) => (
+        <FieldInput
+          key={`${kind}:${f.name}`}
+          field={f}
+          value={raw[f.name] ?? (f.defaultValue === undefined ? undefined : String(f.defaultValue))}
+          error={errors[f.name]}
+          onChange={(v) => setRaw((r) => ({ ...r, [f.name]: v }))}
+        />
+      ))}
+      {Object.keys(errors).length > 0 && (
+        <p role="alert" className="error-text">
+          Check the fields marked above: {Object.keys(errors).length} to fix.
+        </p>
+      )}
+      {create.isError && !fieldErrorOf(create.error) && (
+        <p role="alert" className="error-text">
+          {create.error.message}
+        </p>
+      )}
+      <button type="submit" className="button primary" disabled={create.isPending}>
+        Connect
+      </button>
+    </form>
+  );
+}

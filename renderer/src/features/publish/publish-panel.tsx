@@ -1,0 +1,171 @@
+import { useId, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Publication } from '../../../../shared/domain/queue.ts';
+import { useClient } from '../../client-context.tsx';
+import { formatLondon } from '../../format-time.ts';
+import { hrefFor } from '../../router.ts';
+import { londonParts, londonToUtc } from './london-time.ts';
+
+type Plan = { targetIds: string[]; names: string[]; scheduledAt?: string };
+
+/**
+ * "Publish…": choose connected channels, now or at a UK time, confirm, and
+ * queue the saved version. Approvals do not exist yet, so any saved version
+ * can be published; the core still refuses one that fails its checks, and
+ * that refusal is shown here without losing the choices.
+ */
+export function PublishPanel({
+  updateId,
+  title,
+  beforePublish,
+}: {
+  updateId: string;
+  title: string;
+  beforePublish: () => Promise<unknown>;
+}) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  const tomorrow = londonParts(new Date(Date.now() + 86_400_000));
+  const [date, setDate] = useState(tomorrow.date);
+  const [time, setTime] = useState('07:00');
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const ids = { date: useId(), time: useId(), heading: useId() };
+  const publish = useMutation({
+    mutationFn: async (p: Plan): Promise<Publication> => {
+      await beforePublish();
+      return client.call('queue.publish', {
+        updateId,
+        targetIds: p.targetIds,
+        ...(p.scheduledAt ? { scheduledAt: p.scheduledAt } : {}),
+      });
+    },
+    onSuccess: () => {
+      setPlan(null);
+      void queryClient.invalidateQueries({ queryKey: ['queue', 'list'] });
+    },
+  });
+
+  const review = () => {
+    setProblem(null);
+    publish.reset();
+    const list = targets.data ?? [];
+    const picked = list.filter((t) => chosen.includes(t.id));
+    if (picked.length === 0) return setProblem('Choose at least one channel to publish to.');
+    let scheduledAt: string | undefined;
+    if (when === 'later') {
+      const utc = londonToUtc(date, time);
+      if ('error' in utc) return setProblem(utc.error);
+      if (new Date(utc.iso).getTime() <= Date.now()) return setProblem('Choose a time in the future, or "Send now".');
+      scheduledAt = utc.iso;
+    }
+    setPlan({
+      targetIds: picked.map((t) => t.id),
+      names: picked.map((t) => t.name),
+      ...(scheduledAt ? { scheduledAt } : {}),
+    });
+  };
+
+  return (
+    <section className="publish" aria-labelledby={ids.heading}>
+      <h2 id={ids.heading}>Publish…</h2>
+      <p className="hint">
+        Approvals are not built yet: any saved version can be published. The checks above still apply.
+      </p>
+      {targets.isError && <p role="alert">Could not load the channels: {targets.error.message}</p>}
+      {targets.data && targets.data.length === 0 && (
+        <p>
+          No channels are connected yet. <a href={hrefFor({ page: 'channels' })}>Connect a channel</a> first.
+        </p>
+      )}
+      {targets.data && targets.data.length > 0 && (
+        <>
+          <fieldset className="publish-targets">
+            <legend>Send to</legend>
+            {targets.data.map((t) => (
+              <label key={t.id} className="channel-option">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(t.id)}
+                  onChange={(e) => setChosen((c) => (e.target.checked ? [...c, t.id] : c.filter((x) => x !== t.id)))}
+                />
+                {t.name}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="publish-when">
+            <legend>When</legend>
+            <label className="channel-option">
+              <input type="radio" name="publish-when" checked={when === 'now'} onChange={() => setWhen('now')} />
+              Send now
+            </label>
+            <label className="channel-option">
+              <input type="radio" name="publish-when" checked={when === 'later'} onChange={() => setWhen('later')} />
+              Schedule
+            </label>
+            {when === 'later' && (
+              <div className="publish-time">
+                <div className="field">
+                  <label htmlFor={ids.date}>Date (UK)</label>
+                  <input id={ids.date} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+                </div>
+                <div className="field">
+                  <label htmlFor={ids.time}>Time (UK)</label>
+                  <input id={ids.time} type="time" value={time} onChange={(e) => setTime(e.target.value)} />
+                </div>
+              </div>
+            )}
+          </fieldset>
+          {!plan && (
+            <button type="button" className="button primary" onClick={review}>
+              Publish…
+            </button>
+          )}
+        </>
+      )}
+      {problem && (
+        <p role="alert" className="error-text">
+          {problem}
+        </p>
+      )}
+      {plan && (
+        <div className="confirm" role="group" aria-label="Confirm publishing">
+          <p>
+            <strong>“{title.trim() || 'Untitled update'}”</strong> will be sent{' '}
+            {plan.scheduledAt ? `at ${formatLondon(plan.scheduledAt)} (UK time)` : 'now'} to:
+          </p>
+          <ul>
+            {plan.names.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="button primary"
+            disabled={publish.isPending}
+            onClick={() => publish.mutate(plan)}
+          >
+            {plan.scheduledAt ? 'Confirm schedule' : 'Confirm and send'}
+          </button>{' '}
+          <button type="button" className="button" disabled={publish.isPending} onClick={() => setPlan(null)}>
+            Back
+          </button>
+        </div>
+      )}
+      {publish.isError && (
+        <div role="alert" className="error-box">
+          <p>{publish.error.message}</p>
+        </div>
+      )}
+      {publish.isSuccess && (
+        <p role="status" className="notice">
+          {publish.data.scheduledAt ? 'Scheduled.' : 'Queued for sending.'}{' '}
+          <a href={hrefFor({ page: 'publication', id: publish.data.id })}>Follow it in the queue</a>
+        </p>
+      )}
+    </section>
+  );
+}

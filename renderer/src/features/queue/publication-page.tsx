@@ -1,0 +1,135 @@
+import { useQuery } from '@tanstack/react-query';
+import type { Delivery, PublicationDetail } from '../../../../shared/domain/queue.ts';
+import { useClient } from '../../client-context.tsx';
+import { formatLondon } from '../../format-time.ts';
+import { hrefFor } from '../../router.ts';
+import { DeliveryActions } from './delivery-actions.tsx';
+import { DELIVERY_LOOK, DeliveryChip } from './delivery-chip.tsx';
+import { formatStamp, safeHttpUrl } from './time-london.ts';
+
+const OUTCOME_WORDS: Record<string, string> = {
+  delivered: 'delivered',
+  retryable: 'failed for now (will retry)',
+  offline: 'could not connect (will retry)',
+  rejected: 'refused by the channel',
+  auth: 'refused: the channel needs reconnecting',
+  unknown_outcome: 'outcome unknown',
+  lease_expired: 'stopped part-way (outcome unknown)',
+};
+
+type Entry = { at: string; key: string; text: string; error?: { message: string; nextStep: string } | null };
+
+/** Every attempt and every status change of one delivery, oldest first. */
+function timelineOf(detail: PublicationDetail, delivery: Delivery): Entry[] {
+  const entries: Entry[] = [];
+  for (const a of detail.attempts.filter((x) => x.deliveryId === delivery.id)) {
+    entries.push({ at: a.startedAt, key: `a${a.attempt}s`, text: `Sending (attempt ${a.attempt})` });
+    if (a.finishedAt) {
+      entries.push({
+        at: a.finishedAt,
+        key: `a${a.attempt}f`,
+        text: `Attempt ${a.attempt}: ${a.outcome ? (OUTCOME_WORDS[a.outcome] ?? a.outcome) : 'no answer recorded'}`,
+        error: a.error,
+      });
+    }
+  }
+  // "Now sending" would repeat the attempt's own line, so the attempts stand for it.
+  const changes = detail.history.filter((x) => x.deliveryId === delivery.id && x.toStatus !== 'sending');
+  for (const [i, h] of changes.entries()) {
+    const by = h.actor === 'person' ? 'by a person' : 'by the publisher';
+    entries.push({ at: h.at, key: `h${i}`, text: `Now ${DELIVERY_LOOK[h.toStatus].word.toLowerCase()} (${by})` });
+  }
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; delivery: Delivery }) {
+  const link = safeHttpUrl(delivery.externalUrl);
+  const headingId = `delivery-${delivery.id}`;
+  return (
+    <section className="delivery-card" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        <DeliveryChip name={delivery.targetName} status={delivery.status} />
+      </h2>
+      {link && (
+        <p>
+          Published at{' '}
+          <a href={link} target="_blank" rel="noopener noreferrer">
+            {link}
+          </a>
+        </p>
+      )}
+      {delivery.lastError && delivery.status !== 'delivered' && (
+        <div className="delivery-error">
+          <p>
+            <strong>What happened:</strong> {delivery.lastError.message}
+          </p>
+          <p>
+            <strong>What to do:</strong> {delivery.lastError.nextStep}
+          </p>
+        </div>
+      )}
+      {delivery.nextAttemptAt && (delivery.status === 'retry_wait' || delivery.status === 'scheduled') && (
+        <p>
+          Next try: <time dateTime={delivery.nextAttemptAt}>{formatLondon(delivery.nextAttemptAt)}</time>
+        </p>
+      )}
+      <DeliveryActions delivery={delivery} />
+      <h3>Timeline (UK time)</h3>
+      <ol className="timeline" aria-label={`Timeline for ${delivery.targetName}`}>
+        {timelineOf(detail, delivery).map((e) => (
+          <li key={e.key}>
+            <time dateTime={e.at}>{formatStamp(e.at)}</time> {e.text}
+            {e.error && (
+              <span className="timeline-error">
+                {' '}
+                — {e.error.message} {e.error.nextStep}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** One publication: each channel's status, its timeline, links to what went out, and the actions. */
+export function PublicationPage({ id }: { id: string }) {
+  const client = useClient();
+  const query = useQuery({
+    queryKey: ['queue', 'get', id],
+    queryFn: () => client.call('queue.get', { publicationId: id }),
+  });
+  if (query.isPending) return <p aria-live="polite">Opening the publication…</p>;
+  if (query.isError) {
+    return (
+      <div role="alert" className="error-box">
+        <h1>Could not open this publication</h1>
+        <p>{query.error.message}</p>
+        <a href={hrefFor({ page: 'queue' })}>Back to the queue</a>
+      </div>
+    );
+  }
+  const detail = query.data;
+  return (
+    <section aria-labelledby="publication-heading" className="publication">
+      <p>
+        <a href={hrefFor({ page: 'queue' })}>← Queue</a>
+      </p>
+      <h1 id="publication-heading">{detail.title || 'Untitled update'}</h1>
+      <p className="hint">
+        Version {detail.updateRevision} · published{' '}
+        <time dateTime={detail.createdAt}>{formatLondon(detail.createdAt)}</time>
+        {detail.scheduledAt && (
+          <>
+            {' '}
+            for <time dateTime={detail.scheduledAt}>{formatLondon(detail.scheduledAt)}</time>
+          </>
+        )}{' '}
+        · <a href={hrefFor({ page: 'update', id: detail.updateId })}>Open the update</a>
+      </p>
+      {detail.deliveries.map((d) => (
+        <DeliveryCard key={d.id} detail={detail} delivery={d} />
+      ))}
+    </section>
+  );
+}

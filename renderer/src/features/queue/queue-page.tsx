@@ -1,0 +1,114 @@
+import { useCallback, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import type { Publication, QueueFilter } from '../../../../shared/domain/queue.ts';
+import { useClient } from '../../client-context.tsx';
+import { formatLondon } from '../../format-time.ts';
+import { hrefFor } from '../../router.ts';
+import { DeliveryChip } from './delivery-chip.tsx';
+import { WindowedList } from './windowed-list.tsx';
+
+const FILTERS: { value: QueueFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'failed', label: 'Failed' },
+  { value: 'unconfirmed', label: 'Unconfirmed' },
+  { value: 'scheduled', label: 'Scheduled' },
+  { value: 'today', label: 'Today' },
+];
+
+const ROW_HEIGHT = 76;
+
+function PublicationRow({ publication }: { publication: Publication }) {
+  const when = publication.scheduledAt ?? publication.createdAt;
+  return (
+    <div className="queue-row">
+      <a className="queue-title" href={hrefFor({ page: 'publication', id: publication.id })}>
+        {publication.title || 'Untitled update'}
+      </a>
+      <span className="queue-when">
+        {publication.scheduledAt ? 'For ' : ''}
+        <time dateTime={when}>{formatLondon(when)}</time>
+      </span>
+      <span className="queue-chips">
+        {publication.deliveries.map((d) => (
+          <DeliveryChip key={d.id} name={d.targetName} status={d.status} />
+        ))}
+      </span>
+    </div>
+  );
+}
+
+/** Every publication, newest first, with a live status per channel and the queue's filters. */
+export function QueuePage() {
+  const client = useClient();
+  const [filter, setFilter] = useState<QueueFilter>('all');
+  const list = useInfiniteQuery({
+    queryKey: ['queue', 'list', filter],
+    queryFn: ({ pageParam }) =>
+      client.call('queue.list', { filter, limit: 200, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const more = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const chosen = FILTERS.find((f) => f.value === filter)?.label ?? 'All';
+
+  return (
+    <section aria-labelledby="queue-heading" className="queue">
+      <header className="page-header">
+        <h1 id="queue-heading">Queue</h1>
+      </header>
+      <div role="group" aria-label="Show" className="filters">
+        {FILTERS.map((f) => (
+          <button
+            key={f.value}
+            type="button"
+            className="button filter"
+            aria-pressed={filter === f.value}
+            onClick={() => setFilter(f.value)}
+          >
+            {f.label}
+          </button>
+        ))}
+      </div>
+      {list.isPending && <p aria-live="polite">Loading the queue…</p>}
+      {list.isError && (
+        <div role="alert" className="error-box">
+          <p>Could not load the queue: {list.error.message}</p>
+          <button type="button" className="button" onClick={() => void list.refetch()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {list.isSuccess && (
+        <p className="hint" aria-live="polite">
+          {items.length === 0
+            ? filter === 'all'
+              ? 'Nothing has been published yet. Open an update and choose "Publish…".'
+              : `No publications in "${chosen}".`
+            : `${chosen}: ${items.length.toLocaleString('en-GB')}${hasNextPage ? '+' : ''} ${items.length === 1 ? 'publication' : 'publications'}`}
+        </p>
+      )}
+      {items.length > 0 && (
+        <>
+          <div className="queue-columns" aria-hidden="true">
+            <span>Update</span>
+            <span>When</span>
+            <span>Channels</span>
+          </div>
+          <WindowedList
+            items={items}
+            rowHeight={ROW_HEIGHT}
+            label="Publications"
+            rowKey={(p) => p.id}
+            renderRow={(p) => <PublicationRow publication={p} />}
+            onNearEnd={more}
+          />
+        </>
+      )}
+      {isFetchingNextPage && <p aria-live="polite">Loading more…</p>}
+    </section>
+  );
+}
