@@ -1,3 +1,4 @@
+import type { ChannelKind } from '../../shared/channels/kinds.ts';
 import { z } from 'zod';
 import { ChannelError, type ChannelAdapter, type ChannelContext } from '../../electron/core/channels/adapter.ts';
 import { classifyFetchError, classifyHttpStatus } from '../../electron/core/channels/http-errors.ts';
@@ -29,6 +30,9 @@ export type HttpSinkOptions = {
   concurrency?: number;
   burst?: number;
   perSecond?: number;
+  /** Whose content rules this sink's posts follow (so the pre-send check measures them like that channel). */
+  contentKind?: ChannelKind;
+  displayName?: string;
 };
 
 async function request(ctx: ChannelContext<SinkSettings>, path: string, init: RequestInit): Promise<Response> {
@@ -58,9 +62,9 @@ export function createHttpSinkAdapter(options: HttpSinkOptions): ChannelAdapter<
   const idempotent = options.idempotent ?? false;
   const adapter: ChannelAdapter<SinkSettings> = {
     kind: options.kind,
-    displayName: 'Test sink',
+    displayName: options.displayName ?? 'Test sink',
     settingsSchema: SinkSettings,
-    limits: { contentKind: null },
+    limits: { contentKind: options.contentKind ?? null },
     sendLimits: {
       concurrency: options.concurrency ?? 4,
       burst: options.burst ?? 100,
@@ -125,10 +129,13 @@ export function createHttpSinkAdapter(options: HttpSinkOptions): ChannelAdapter<
 export const SINK_KIND = 'test.sink';
 export const IDEMPOTENT_SINK_KIND = 'test.sink-idempotent';
 export const LOOKUP_SINK_KIND = 'test.sink-lookup';
+/** A sink whose posts follow X's rules (280 weighted characters). */
+export const X_RULES_SINK_KIND = 'test.sink-x';
 
 /** What `--channels-module` loads: a plain sink, one that ignores repeats, and one that can look posts up. */
 export const channelAdapters: readonly ChannelAdapter[] = [
   createHttpSinkAdapter({ kind: SINK_KIND }),
   createHttpSinkAdapter({ kind: IDEMPOTENT_SINK_KIND, idempotent: true }),
   createHttpSinkAdapter({ kind: LOOKUP_SINK_KIND, lookup: true }),
+  createHttpSinkAdapter({ kind: X_RULES_SINK_KIND, contentKind: 'x', displayName: 'Test sink (X rules)' }),
 ];

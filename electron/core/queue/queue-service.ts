@@ -8,6 +8,7 @@ import type { SqlDb, SqlExecutor } from '../store/sql.ts';
 import { checkUpdateForSending } from '../updates/check-for-sending.ts';
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import type { Settings } from '../../../shared/domain/settings.ts';
+import { Channels } from '../../../shared/domain/variants.ts';
 import { applyDeliveryEvent } from './apply-event.ts';
 import { dayBounds } from './day-bounds.ts';
 import { createDeliveryRepository } from './delivery-repository.ts';
@@ -79,10 +80,17 @@ export function createQueueService(deps: QueueServiceDeps) {
    * rendering and checks as the compose page, so a post over its limit or an
    * image without alt text can never be queued, whatever a UI shows.
    */
-  async function refuseIfNotSendable(tx: SqlExecutor, updateId: string): Promise<void> {
+  async function refuseIfNotSendable(tx: SqlExecutor, updateId: string, targetKinds: readonly string[]): Promise<void> {
     const update = await createUpdatesRepository(tx).get(updateId);
     if (!update) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
-    const check = checkUpdateForSending(update, await deps.readSettings());
+    // Check every channel the update is written for AND every kind of content the chosen targets will send,
+    // so a target of a kind the editor did not tick is still checked exactly as it will be rendered.
+    const contentKinds = targetKinds.flatMap((kind) => {
+      const contentKind = channels.get(kind)?.limits.contentKind;
+      return contentKind ? [contentKind] : [];
+    });
+    const checked = Channels.parse([...new Set([...update.channels, ...contentKinds])]);
+    const check = checkUpdateForSending({ ...update, channels: checked }, await deps.readSettings());
     if (check.blocking === 0) return;
     const blocking = check.findings.filter((f) => f.severity === 'blocking');
     const list = blocking.map((f) => `${f.where}: ${f.message}`).join(' ');
@@ -108,13 +116,17 @@ export function createQueueService(deps: QueueServiceDeps) {
         if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
         // Approvals gate: once approvals exist, refuse here unless this exact content hash is approved
         // (or the update is being published as urgent). Until then every saved version can be published.
-        await refuseIfNotSendable(tx, input.updateId);
         const targets = await txRepo.getTargets(input.targetIds);
         if (targets.length !== input.targetIds.length) {
           throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {
             field: 'targetIds',
           });
         }
+        await refuseIfNotSendable(
+          tx,
+          input.updateId,
+          targets.map((t) => t.kind),
+        );
         const id = newId();
         const createdAt = time.toISOString();
         await txRepo.insertPublication({

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { X_RULES_SINK_KIND } from '../../support/http-sink-channel.ts';
 import { callError, callOk, createScope, ENGINES, openQueueHarness, usePostgres } from './queue-harness.ts';
 
 /**
@@ -47,6 +48,19 @@ describe.each(ENGINES)('pre-send check on $engine', ({ engine }) => {
     });
     const publication = await callOk(h.core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
     expect(publication.deliveries).toHaveLength(1);
+  });
+
+  it('checks a target of a kind the update was not written for, as that kind will render it', async () => {
+    const h = await openQueueHarness(scope, engine, postgres);
+    const xTarget = await h.target(X_RULES_SINK_KIND);
+    const update = await callOk(h.core, 'updates.create', {
+      title: 'Gritting tonight',
+      summary: 'Gritters are out tonight on all priority routes. '.repeat(6).trim(),
+      channels: ['website'],
+    });
+    const error = await callError(h.core, 'queue.publish', { updateId: update.id, targetIds: [xTarget.id] });
+    expect(error.message).toMatch(/X post: X post has \d+ characters; the limit is 280\./);
+    expect(await count(h.db, 'deliveries')).toBe(0);
   });
 
   it('refuses an image without alt text', async () => {
