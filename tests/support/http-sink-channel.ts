@@ -71,7 +71,12 @@ export function createHttpSinkAdapter(options: HttpSinkOptions): ChannelAdapter<
       perSecond: options.perSecond ?? 1000,
     },
     idempotent,
-    render: (source) => ({ title: source.title, text: source.bodyText, html: source.bodyHtml }),
+    render: (source) => ({
+      title: source.title,
+      // Like a social post, the sink's text ends with the website article's address when there is one.
+      text: source.websiteUrl ? `${source.bodyText}\n\n${source.websiteUrl}` : source.bodyText,
+      html: source.bodyHtml,
+    }),
     async test(ctx) {
       const response = await request(ctx, '/health', { method: 'GET' });
       return response.ok ? { ok: true } : { ok: false, message: `${CHANNEL} answered HTTP ${response.status}` };

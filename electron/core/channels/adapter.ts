@@ -39,6 +39,11 @@ export type RenderSource = {
   bodyText: string;
   channels: readonly ChannelKind[];
   variants: Variants;
+  /**
+   * The published website article, when this publication also went to a website
+   * channel: other channels wait for that delivery and then link to its address.
+   */
+  websiteUrl?: string;
 };
 
 /** One stored image a body refers to (`media:<id>`), its type read from its bytes when it was added. */

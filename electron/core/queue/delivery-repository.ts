@@ -74,14 +74,16 @@ export function createDeliveryRepository(db: SqlExecutor) {
     /**
      * Deliveries of one target that may be sent now: queued, or scheduled or
      * waiting to retry with their time come, and not waiting on another
-     * delivery that has not gone out yet. Oldest first.
+     * delivery that has not gone out yet (a cancelled website delivery no
+     * longer holds the others: they go without its link). Oldest first.
      */
     async selectDue(targetId: string, now: string, limit: number): Promise<DeliveryRecord[]> {
       const rows = await db.all(
         `SELECT ${DELIVERY_COLUMNS} ${FROM_DELIVERIES}
          WHERE d.target_id = $1 AND d.status IN ('queued', 'scheduled', 'retry_wait') AND d.next_attempt_at <= $2
            AND (d.depends_on_delivery_id IS NULL OR EXISTS (
-             SELECT 1 FROM deliveries dep WHERE dep.id = d.depends_on_delivery_id AND dep.status = 'delivered'))
+             SELECT 1 FROM deliveries dep WHERE dep.id = d.depends_on_delivery_id
+               AND dep.status IN ('delivered', 'cancelled')))
          ORDER BY d.next_attempt_at, d.id LIMIT $3 ${skipLocked}`,
         [targetId, now, limit],
       );

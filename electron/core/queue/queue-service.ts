@@ -139,8 +139,19 @@ export function createQueueService(deps: QueueServiceDeps) {
           createdBy: null,
         });
         const history = createDeliveryRepository(tx);
-        for (const targetId of input.targetIds) {
+        // The website goes first: every other channel of this publication waits for the
+        // first website delivery and then links to the article it published (issue 7, item 3).
+        const contentKindOf = (targetId: string) =>
+          channels.get(targets.find((t) => t.id === targetId)?.kind ?? '')?.limits.contentKind ?? null;
+        const ordered = [...input.targetIds].sort(
+          (a, b) => Number(contentKindOf(b) === 'website') - Number(contentKindOf(a) === 'website'),
+        );
+        let websiteDeliveryId: string | null = null;
+        for (const targetId of ordered) {
           const deliveryId = newId();
+          const isWebsite = contentKindOf(targetId) === 'website';
+          const dependsOnDeliveryId = isWebsite ? null : websiteDeliveryId;
+          if (isWebsite && websiteDeliveryId === null) websiteDeliveryId = deliveryId;
           const status = later ? 'scheduled' : 'queued';
           await txRepo.insertDelivery({
             id: deliveryId,
@@ -150,7 +161,7 @@ export function createQueueService(deps: QueueServiceDeps) {
             attemptLimit: policy.maxAttempts,
             nextAttemptAt: later && scheduledAt !== null ? scheduledAt : createdAt,
             idempotencyKey: newId(),
-            dependsOnDeliveryId: null,
+            dependsOnDeliveryId,
             createdAt,
           });
           await history.insertHistory({

@@ -24,6 +24,17 @@ export type SendJob = { record: DeliveryRecord; target: ChannelTarget; adapter: 
 type Prepared =
   { ok: true; post: RenderedPost; source: RenderSource; settings: unknown } | { ok: false; event: DeliveryEvent };
 
+/**
+ * The address of the website article this delivery waited for: the claim only
+ * hands out a dependent delivery once that one is delivered, so its URL is known.
+ */
+async function dependencyUrl(env: WorkerEnv, dependsOn: string | null): Promise<string | undefined> {
+  if (dependsOn === null) return undefined;
+  const dependency = await createDeliveryRepository(env.db).get(dependsOn);
+  const url = dependency?.status === 'delivered' ? dependency.externalUrl : null;
+  return url !== null && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
 /** Loads the exact version the publication snapshotted and renders it; a problem here is permanent. */
 async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
   const repo = createQueueRepository(env.db);
@@ -47,7 +58,9 @@ async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
       },
     };
   }
+  const websiteUrl = await dependencyUrl(env, job.record.dependsOnDeliveryId);
   const source: RenderSource = {
+    ...(websiteUrl ? { websiteUrl } : {}),
     updateId: version.updateId,
     revision: version.revision,
     contentHash: version.contentHash,
