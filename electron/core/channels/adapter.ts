@@ -76,6 +76,14 @@ export type ChannelContext<Settings> = {
 };
 
 /**
+ * A delivery's own notes about a send that takes several steps (the posts of
+ * a thread): `set` records what has gone out as soon as it has, and the next
+ * attempt's `get` returns it, so resuming continues from the next step
+ * instead of repeating the earlier ones. Null until something is recorded.
+ */
+export type DeliveryProgress = { get(): Promise<unknown>; set(value: unknown): Promise<void> };
+
+/**
  * The delivery being sent: its idempotency key is stable across re-sends of
  * the same delivery. `source` is what `post` was rendered from, for channels
  * that must render again once their images have addresses (uploaded, or
@@ -86,6 +94,8 @@ export type PublishContext<Settings> = ChannelContext<Settings> & {
   delivery: { id: string; attempt: number; idempotencyKey: string };
   source: RenderSource;
   media(id: string): Promise<ChannelMedia | undefined>;
+  /** Absent where nothing persists it (a direct call outside the worker). */
+  progress?: DeliveryProgress;
 };
 
 /** Where a sent (or maybe sent) delivery can be found again. */

@@ -54,7 +54,7 @@ export function classifyFetchError(error: unknown, channel: string): ChannelErro
 /**
  * Milliseconds the server asked us to wait: `Retry-After` (seconds or an HTTP
  * date), or a rate-limit reset (`RateLimit-Reset` in seconds from now,
- * `X-RateLimit-Reset` as a Unix time in seconds). Undefined when it said nothing.
+ * `X-RateLimit-Reset` as a Unix time in seconds, or an ISO time as Mastodon sends it). Undefined when it said nothing.
  */
 export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
@@ -70,6 +70,11 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | undefine
     const value = Number(unixReset);
     // Some platforms send seconds from now here too; a small number cannot be a Unix time.
     return value > 1_000_000_000 ? Math.max(0, value * 1000 - nowMs) : value * 1000;
+  }
+  // Mastodon sends the reset as an ISO 8601 time ("2026-07-06T09:05:00.000Z").
+  const isoReset = unixReset ? Date.parse(unixReset) : Number.NaN;
+  if (unixReset && /^\d{4}-\d{2}-\d{2}T/.test(unixReset) && !Number.isNaN(isoReset)) {
+    return Math.max(0, isoReset - nowMs);
   }
   return undefined;
 }

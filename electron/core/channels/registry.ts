@@ -1,12 +1,18 @@
 import type { ChannelAdapter } from './adapter.ts';
+import { createMastodonAdapter } from './mastodon/mastodon-adapter.ts';
 import { createStaticSiteAdapter } from './static-site/static-site-adapter.ts';
+import { createXAdapter } from './x/x-adapter.ts';
 
 /**
  * The adapters that ship with Town Crier. Each channel folder under
  * electron/core/channels/ adds its factory here when it lands; hosts build
  * their registry from this list.
  */
-export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [createStaticSiteAdapter()];
+export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
+  createStaticSiteAdapter(),
+  createXAdapter(),
+  createMastodonAdapter(),
+];
 
 /** The channel kinds this host can publish to. Hosts build one from the adapters they ship. */
 export interface ChannelRegistry {

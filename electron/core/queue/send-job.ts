@@ -11,6 +11,7 @@ import {
 } from '../channels/adapter.ts';
 import { createMediaRepository } from '../media/media-repository.ts';
 import { applyDeliveryEvent } from './apply-event.ts';
+import { deliveryProgress } from './delivery-progress.ts';
 import { createDeliveryRepository } from './delivery-repository.ts';
 import type { DeliveryEvent } from './delivery-state.ts';
 import { createQueueRepository } from './queue-repository.ts';
@@ -200,6 +201,7 @@ export async function runSendJob(env: WorkerEnv, job: SendJob): Promise<void> {
       delivery: { id: job.record.id, attempt: job.record.attempts, idempotencyKey: job.record.idempotencyKey },
       source: prepared.source,
       media: (id): Promise<ChannelMedia | undefined> => media.get(id),
+      progress: deliveryProgress(env.db, job.record.id),
     });
     result = { ok: true, value };
   } catch (error) {

@@ -148,6 +148,12 @@ export const migrations: readonly Migration[] = [
         created_at ${time(e)} NOT NULL
       );`,
   },
+  {
+    version: 6,
+    name: 'delivery progress (what a multi-step send already did)',
+    // Written by the channel as each step lands (the posts of a thread), so a resumed send continues, not repeats.
+    up: (e) => `ALTER TABLE deliveries ADD COLUMN progress ${json(e)};`,
+  },
 ];
 
 /**

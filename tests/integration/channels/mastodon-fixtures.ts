@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Doc } from '../../../shared/content/doc.ts';
+import type { Delivery, DeliveryStatus } from '../../../shared/domain/queue.ts';
+import type { Variants } from '../../../shared/domain/variants.ts';
+import { createCore, type Core } from '../../../electron/core/app.ts';
+import { channelSecretName } from '../../../electron/core/channels/adapter.ts';
+import { MASTODON_KIND } from '../../../electron/core/channels/mastodon/mastodon-adapter.ts';
+import { ACCESS_TOKEN_SECRET } from '../../../electron/core/channels/mastodon/settings.ts';
+import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../../../electron/core/channels/registry.ts';
+import { createLogger } from '../../../electron/core/logging/logger.ts';
+import { createQueueWorker, type QueueWorker } from '../../../electron/core/queue/worker.ts';
+import { createAesGcmCipher, createFileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
+import { createMemorySettingsStore } from '../../../electron/core/settings/settings-store.ts';
+import { openStore } from '../../../electron/core/store/open-store.ts';
+import {
+  startMastodonEmulator,
+  type MastodonEmulator,
+  type MastodonEmulatorOptions,
+} from '../../support/mastodon-emulator.ts';
+import { FAST, sleep } from '../queue/queue-harness.ts';
+import { callOk, plainBody, type Scope } from '../store/store-suite.ts';
+
+/**
+ * Mastodon through the real queue: the built-in registry (what every host
+ * ships), a SQLite store, the token in the real secret store, `queue.publish`,
+ * the real worker, and the Mastodon emulator on 127.0.0.1.
+ */
+
+export type MastodonRig = {
+  core: Core;
+  worker: QueueWorker;
+  emulator: MastodonEmulator;
+  /** Publishes an update to the Mastodon target and returns its delivery id. */
+  publish(update?: { body?: Doc; variants?: Variants; title?: string }): Promise<string>;
+  delivery(id: string): Promise<Delivery>;
+  waitFor(id: string, statuses: DeliveryStatus[], timeoutMs?: number): Promise<Delivery>;
+};
+
+export async function openMastodonRig(
+  scope: Scope,
+  options: MastodonEmulatorOptions & { timeoutMs?: number } = {},
+): Promise<MastodonRig> {
+  const { timeoutMs = 2000, ...emulatorOptions } = options;
+  const emulator = await startMastodonEmulator(emulatorOptions);
+  const dataDir = scope.tempDir();
+  const db = scope.db(await openStore({ dataDir }));
+  const channels = createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS);
+  const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
+  const logger = createLogger('test', () => undefined);
+  const core = scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels }));
+  const worker = createQueueWorker({
+    db,
+    channels,
+    credentials: (targetId, name) => secrets.get(channelSecretName(targetId, name)),
+    logger,
+    ...FAST,
+  });
+  // Registered after the store, so it runs first: the worker stops and the emulator closes before the store.
+  scope.db({ ...db, close: async () => (await worker.stop(), emulator.stop()) });
+
+  const target = await callOk(core, 'channels.create', {
+    kind: MASTODON_KIND,
+    name: 'Council Mastodon',
+    settings: { instanceUrl: emulator.url, timeoutMs },
+  });
+  await callOk(core, 'secrets.set', { name: channelSecretName(target.id, ACCESS_TOKEN_SECRET), value: emulator.token });
+
+  const rig: MastodonRig = {
+    core,
+    worker,
+    emulator,
+    async publish(update = {}) {
+      const created = await callOk(core, 'updates.create', {
+        title: update.title ?? 'Bin collections change',
+        summary: 'Green bins are collected on Tuesdays from 6 July.',
+        body: update.body ?? plainBody('Green bins are collected on Tuesdays from 6 July.'),
+        channels: ['mastodon'],
+        variants: update.variants ?? {},
+      });
+      const publication = await callOk(core, 'queue.publish', { updateId: created.id, targetIds: [target.id] });
+      return publication.deliveries[0]?.id ?? '';
+    },
+    async delivery(id) {
+      const row = await db.one('SELECT publication_id FROM deliveries WHERE id = $1', [id]);
+      const detail = await callOk(core, 'queue.get', { publicationId: String(row?.publication_id) });
+      const found = detail.deliveries.find((d) => d.id === id);
+      if (!found) throw new Error(`No delivery ${id}`);
+      return found;
+    },
+    async waitFor(id, statuses, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await rig.delivery(id);
+        if (statuses.includes(current.status)) return current;
+        if (Date.now() > deadline) throw new Error(`Delivery is ${current.status}, not ${statuses.join(' or ')}`);
+        await sleep(20);
+      }
+    },
+  };
+  return rig;
+}
+
+/** A long text (about `length` characters) of short sentences, for threads. */
+export function longText(length: number): string {
+  const sentence = 'Green bins are now collected on Tuesdays across the whole district. ';
+  return (
+    sentence
+      .repeat(Math.ceil(length / sentence.length))
+      .slice(0, length)
+      .trim() + '.'
+  );
+}
