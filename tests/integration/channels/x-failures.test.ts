@@ -22,7 +22,7 @@ const tweetPosts = (x: { emulator: XEmulator }) =>
 describe('X failures through the queue', () => {
   it('wrong secrets: the emulator refuses the signature (401) and the delivery needs reconnecting', async () => {
     const x = await openXHarness(scope);
-    x.secrets.accessSecret = 'not-the-real-access-secret';
+    x.secrets.access_secret = 'not-the-real-access-secret';
     const sent = await x.publish({ body: xBody('Libraries open late on Thursdays.') });
     x.worker.start();
     const delivery = await x.until(sent, ...settled);

@@ -39,10 +39,10 @@ export async function openXHarness(scope: ReturnType<typeof createScope>, option
   const emulator: XEmulator = await startXEmulator();
   onTestFinished(() => emulator.close());
   const secrets: Record<string, string> = {
-    apiKey: emulator.account.consumerKey,
-    apiSecret: emulator.account.consumerSecret,
-    accessToken: emulator.account.token,
-    accessSecret: emulator.account.tokenSecret,
+    api_key: emulator.account.consumerKey,
+    api_secret: emulator.account.consumerSecret,
+    access_token: emulator.account.token,
+    access_secret: emulator.account.tokenSecret,
   };
   const dataDir = scope.tempDir();
   const db = scope.db(await openStore({ dataDir }));

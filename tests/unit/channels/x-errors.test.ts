@@ -59,3 +59,12 @@ describe('classifyXError', () => {
     expect(classifyXError(new Error('socket hang up'), NOW).failure.kind).toBe('unknown_outcome');
   });
 });
+
+describe('X secret names', () => {
+  it('can all be stored through secrets.set (lower-case secret names)', async () => {
+    const { X_SECRET_NAMES } = await import('../../../electron/core/channels/x/x-client.ts');
+    const { SecretName } = await import('../../../shared/domain/settings.ts');
+    for (const name of X_SECRET_NAMES)
+      expect(SecretName.safeParse(`channel.0b8f2a1e-5f4e-4b8a-9d61-0c9f1e2d3a4b.${name}`).success).toBe(true);
+  });
+});

@@ -14,7 +14,8 @@ import type { XSettings } from './x-settings.ts';
  */
 
 /** The four OAuth 1.0a user-context secrets "Connect X" stores. */
-export const X_SECRET_NAMES = ['apiKey', 'apiSecret', 'accessToken', 'accessSecret'] as const;
+// Lower case: secret names must be (SecretName), so `secrets.set` can store them as channel.<id>.<name>.
+export const X_SECRET_NAMES = ['api_key', 'api_secret', 'access_token', 'access_secret'] as const;
 
 export type XApi = {
   /** GET a v2 endpoint (path after `/2/`) and validate X's answer. */
