@@ -1,3 +1,4 @@
+import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import { z } from 'zod';
 import type { ChannelTarget, QueueFilter } from '../../../shared/domain/queue.ts';
 import type { SqlExecutor, SqlValue } from '../store/sql.ts';
@@ -9,7 +10,6 @@ import {
   toDeliveryRecord,
   toHistoryEntry,
   toPublicationHead,
-  toVersion,
   type DeliveryRecord,
   type PublicationHead,
 } from './queue-rows.ts';
@@ -100,15 +100,8 @@ export function createQueueRepository(db: SqlExecutor) {
       return row ? { revision: Number(row.revision), contentHash: String(row.content_hash) } : undefined;
     },
 
-    /** The exact saved version a delivery sends. */
-    async version(updateId: string, revision: number) {
-      const row = await db.one(
-        `SELECT update_id, revision, title, summary, body_json, channels_json, variants_json, content_hash FROM update_versions
-         WHERE update_id = $1 AND revision = $2`,
-        [updateId, revision],
-      );
-      return row ? toVersion(row) : undefined;
-    },
+    /** The exact saved version a delivery sends (read through the updates repository, the one reader of versions). */
+    version: (updateId: string, revision: number) => createUpdatesRepository(db).version(updateId, revision),
 
     async insertPublication(p: Omit<PublicationHead, 'title'>): Promise<void> {
       await db.run(

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { DocSchema } from '../../../shared/content/doc.ts';
-import { Channels, Variants } from '../../../shared/domain/variants.ts';
 import {
   AttemptOutcome,
   DeliveryError,
@@ -194,31 +192,5 @@ export function toHistoryEntry(row: Row): DeliveryHistoryEntry {
     event: r.event,
     fromStatus: r.from_status,
     toStatus: r.to_status,
-  };
-}
-
-const VersionRow = z.object({
-  update_id: text,
-  revision: int,
-  title: text,
-  summary: text,
-  body_json: jsonColumn(DocSchema),
-  channels_json: jsonColumn(Channels),
-  variants_json: jsonColumn(Variants),
-  content_hash: text,
-});
-
-/** Parses the saved version a publication sends, its body checked against the document schema. */
-export function toVersion(row: Row) {
-  const r = VersionRow.parse(row);
-  return {
-    updateId: r.update_id,
-    revision: r.revision,
-    title: r.title,
-    summary: r.summary,
-    body: r.body_json,
-    channels: r.channels_json,
-    variants: r.variants_json,
-    contentHash: r.content_hash,
   };
 }
