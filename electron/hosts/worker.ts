@@ -1,31 +1,12 @@
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { channelSecretName, type ChannelAdapter } from '../core/channels/adapter.ts';
+import { channelSecretName } from '../core/channels/adapter.ts';
 import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, stderrSink, type LogLevel } from '../core/logging/logger.ts';
 import { createQueueWorker } from '../core/queue/worker.ts';
+import { loadChannelModules } from './channel-modules.ts';
 import { openNodeStores } from './node-core.ts';
-
-const isAdapter = (value: unknown): value is ChannelAdapter =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { kind?: unknown }).kind === 'string' &&
-  typeof (value as { publish?: unknown }).publish === 'function';
-
-const ChannelModule = z.object({ channelAdapters: z.array(z.custom<ChannelAdapter>(isAdapter)) });
-
-/** Adapters from `--channels-module` files (extra channels, and the test channel of the integration tests). */
-async function loadChannelModules(paths: readonly string[]): Promise<ChannelAdapter[]> {
-  const adapters: ChannelAdapter[] = [];
-  for (const path of paths) {
-    const loaded = ChannelModule.safeParse(await import(pathToFileURL(resolve(path)).href));
-    if (!loaded.success) throw new Error(`${path} does not export channelAdapters (a list of channel adapters)`);
-    adapters.push(...loaded.data.channelAdapters);
-  }
-  return adapters;
-}
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
