@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isWaitingForWebsite } from '../../../renderer/src/features/queue/waiting.ts';
 import { needsMore, windowRange } from '../../../renderer/src/features/queue/window-range.ts';
 import { londonToUtc } from '../../../renderer/src/features/publish/london-time.ts';
 import { settingsFields, settingsValues } from '../../../renderer/src/features/channels/settings-fields.ts';
@@ -91,5 +92,27 @@ describe('queue routes', () => {
     expect(parseRoute(hrefFor({ page: 'queue' }))).toEqual({ page: 'queue' });
     expect(parseRoute(hrefFor({ page: 'publication', id }))).toEqual({ page: 'publication', id });
     expect(parseRoute(hrefFor({ page: 'channels' }))).toEqual({ page: 'channels' });
+  });
+});
+
+describe('waiting for the website', () => {
+  const base = {
+    publicationId: '0b8f2a1e-5f4e-4b8a-9d61-0c9f1e2d3a4b',
+    attempts: 0,
+    externalUrl: null,
+  } as const;
+  const make = (id: string, status: string, dependsOnDeliveryId: string | null) =>
+    ({ ...base, id, status, dependsOnDeliveryId }) as unknown as Parameters<typeof isWaitingForWebsite>[0];
+  const website = (status: string) => make('11111111-1111-4111-8111-111111111111', status, null);
+  const social = make('22222222-2222-4222-8222-222222222222', 'queued', '11111111-1111-4111-8111-111111111111');
+
+  it('says a queued channel waits while its website delivery has not gone out', () => {
+    expect(isWaitingForWebsite(social, [website('queued'), social])).toBe(true);
+    expect(isWaitingForWebsite(social, [website('failed'), social])).toBe(true);
+  });
+  it('stops waiting once the website is delivered or cancelled, and never for the website itself', () => {
+    expect(isWaitingForWebsite(social, [website('delivered'), social])).toBe(false);
+    expect(isWaitingForWebsite(social, [website('cancelled'), social])).toBe(false);
+    expect(isWaitingForWebsite(website('queued'), [website('queued'), social])).toBe(false);
   });
 });

@@ -17,8 +17,16 @@ export const DELIVERY_LOOK: Record<DeliveryStatus, Look> = {
 };
 
 /** One channel's status in the queue: icon, channel name and the status word. */
-export function DeliveryChip({ name, status }: { name: string; status: DeliveryStatus }) {
-  const look = DELIVERY_LOOK[status];
+export function DeliveryChip({
+  name,
+  status,
+  waiting = false,
+}: {
+  name: string;
+  status: DeliveryStatus;
+  waiting?: boolean;
+}) {
+  const look = waiting ? { ...DELIVERY_LOOK[status], word: 'Waiting for website' } : DELIVERY_LOOK[status];
   return (
     <span className={`chip chip-${look.tone}`} data-status={status}>
       <StatusIcon kind={look.icon} /> {name}: <strong>{look.word}</strong>

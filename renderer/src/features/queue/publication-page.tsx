@@ -5,6 +5,7 @@ import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { DeliveryActions } from './delivery-actions.tsx';
 import { DELIVERY_LOOK, DeliveryChip } from './delivery-chip.tsx';
+import { isWaitingForWebsite } from './waiting.ts';
 import { formatStamp, safeHttpUrl } from './time-london.ts';
 
 const OUTCOME_WORDS: Record<string, string> = {
@@ -48,7 +49,11 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
   return (
     <section className="delivery-card" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        <DeliveryChip name={delivery.targetName} status={delivery.status} />
+        <DeliveryChip
+          name={delivery.targetName}
+          status={delivery.status}
+          waiting={isWaitingForWebsite(delivery, detail.deliveries)}
+        />
       </h2>
       {link && (
         <p>

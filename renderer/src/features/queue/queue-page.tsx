@@ -5,6 +5,7 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { DeliveryChip } from './delivery-chip.tsx';
+import { isWaitingForWebsite } from './waiting.ts';
 import { WindowedList } from './windowed-list.tsx';
 
 const FILTERS: { value: QueueFilter; label: string }[] = [
@@ -30,7 +31,12 @@ function PublicationRow({ publication }: { publication: Publication }) {
       </span>
       <span className="queue-chips">
         {publication.deliveries.map((d) => (
-          <DeliveryChip key={d.id} name={d.targetName} status={d.status} />
+          <DeliveryChip
+            key={d.id}
+            name={d.targetName}
+            status={d.status}
+            waiting={isWaitingForWebsite(d, publication.deliveries)}
+          />
         ))}
       </span>
     </div>
