@@ -76,8 +76,9 @@ test('editing a variant marks it edited, survives master edits, and resets to th
   await page.getByRole('tab', { name: 'Email' }).click();
   await page.getByLabel('Subject line').fill('Library: new opening hours');
   const frame = page.frameLocator('iframe[title="Email preview"]');
-  await expect(frame.locator('h1').textContent()).resolves.toBe('Library hours change from Monday');
-  await expect(frame.locator('title').textContent()).resolves.toBe('Library: new opening hours');
+  await expect.poll(() => frame.locator('h1').textContent()).toBe('Library hours change from Monday');
+  // Previews follow the typing a moment later (deferred rendering): wait for the new subject.
+  await expect.poll(() => frame.locator('title').textContent()).toBe('Library: new opening hours');
   await page.getByRole('tab', { name: 'Plain text' }).click();
   await expect(page.locator('.email-text').textContent()).resolves.toContain('Library hours change from Monday');
   await waitForSaved(page);

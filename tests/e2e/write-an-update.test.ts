@@ -31,6 +31,8 @@ test('writes an update with bold text and a link, and finds it intact after a re
   ).resolves.toBe(true);
   await linkInput.fill('www.stockport.gov.uk/roadworks');
   await linkInput.press('Enter');
+  // Typing goes on in the body once the form has handed focus back.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('ProseMirror'))).toBe(true);
   await page.keyboard.type(' page.');
 
   await waitForSaved(page);

@@ -8,6 +8,15 @@ import { DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { WindowedList } from './windowed-list.tsx';
 
+const SAFETY_CHECK_MS = 5_000;
+const IN_FLIGHT = new Set(['queued', 'sending', 'retry_wait']);
+
+/** True when a short loaded list still has deliveries on their way. */
+export function needsSafetyCheck(pages: readonly { items: Publication[] }[] | undefined): boolean {
+  if (!pages || pages.length > 1) return false;
+  return pages.some((page) => page.items.some((p) => p.deliveries.some((d) => IN_FLIGHT.has(d.status))));
+}
+
 const FILTERS: { value: QueueFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'failed', label: 'Failed' },
@@ -53,6 +62,9 @@ export function QueuePage() {
       client.call('queue.list', { filter, limit: 200, ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Events keep the chips live; this slow check is the safety net for an event missed while the
+    // connection dropped. Only for a short list with something in flight: never re-reads 10,000 rows.
+    refetchInterval: (query) => (needsSafetyCheck(query.state.data?.pages) ? SAFETY_CHECK_MS : false),
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
