@@ -5,6 +5,8 @@ import { useE2eApp, waitForSaved } from '../support/e2e-app.ts';
 import { makePng } from '../support/images.ts';
 
 const app = useE2eApp();
+/** Previews render a moment after typing (deferred); on a loaded CI machine that can take seconds. */
+const SLOW = { timeout: 15_000 };
 
 test('an image without alt text blocks sending until its alt text is written, and survives a reload', async () => {
   const page = await app.open();
@@ -24,23 +26,25 @@ test('an image without alt text blocks sending until its alt text is written, an
   ).setFiles({ name: 'diversion-map.png', mimeType: 'image/png', buffer: makePng(120, 80, [29, 112, 184]) });
 
   const image = body.locator('figure.body-image img');
-  await expect.poll(() => image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+  await expect.poll(() => image.getAttribute('src'), SLOW).toMatch(/^data:image\/png;base64,/);
   // The alt-text form asks straight away; leave it for later to see the warning.
   const altBox = page.getByLabel('Alt text for image 1');
-  await expect.poll(() => altBox.isVisible()).toBe(true);
+  await expect.poll(() => altBox.isVisible(), SLOW).toBe(true);
   await page.getByRole('button', { name: 'Later' }).click();
-  await expect.poll(() => body.getByText('Alt text missing').count()).toBe(1);
+  await expect.poll(() => body.getByText('Alt text missing').count(), SLOW).toBe(1);
 
   const checks = page.getByRole('region', { name: 'Checks' });
-  await expect.poll(() => checks.textContent()).toMatch(/Cannot be sent yet: 1 problem to fix/);
-  await expect(checks.textContent()).resolves.toMatch(/Must fix\s*image 1:\s*Image 1 has no alt text/);
+  await expect.poll(() => checks.textContent(), SLOW).toMatch(/Cannot be sent yet: 1 problem to fix/);
+  await expect.poll(() => checks.textContent(), SLOW).toMatch(/Must fix\s*image 1:\s*Image 1 has no alt text/);
 
   // Previews show the image too: the website article, and the email in its sandboxed frame (data: URL).
   await page.getByRole('tab', { name: 'Website' }).click();
-  await expect.poll(() => page.locator('.article-frame img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+  await expect
+    .poll(() => page.locator('.article-frame img').getAttribute('src'), SLOW)
+    .toMatch(/^data:image\/png;base64,/);
   await page.getByRole('tab', { name: 'Email' }).click();
   const frame = page.frameLocator('iframe[title="Email preview"]');
-  await expect.poll(() => frame.locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+  await expect.poll(() => frame.locator('img').getAttribute('src'), SLOW).toMatch(/^data:image\/png;base64,/);
   expect(await frame.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
 
   await waitForSaved(page);
@@ -50,9 +54,9 @@ test('an image without alt text blocks sending until its alt text is written, an
   await body.getByRole('button', { name: 'Add alt text' }).click();
   await page.getByLabel('Alt text for image 1').fill('Map of the diversion from the A6 via the A34');
   await page.getByRole('button', { name: 'Save alt text' }).click();
-  await expect.poll(() => body.getByText('Alt text missing').count()).toBe(0);
-  await expect.poll(() => checks.textContent()).not.toMatch(/image 1/);
-  await expect(checks.textContent()).resolves.not.toMatch(/Cannot be sent yet/);
+  await expect.poll(() => body.getByText('Alt text missing').count(), SLOW).toBe(0);
+  await expect.poll(() => checks.textContent(), SLOW).not.toMatch(/image 1/);
+  await expect.poll(() => checks.textContent(), SLOW).not.toMatch(/Cannot be sent yet/);
   expect(await image.getAttribute('alt')).toBe('Map of the diversion from the A6 via the A34');
   await waitForSaved(page);
   await page.screenshot({ path: 'test-results/images-alt-written.png', fullPage: true });
@@ -60,11 +64,11 @@ test('an image without alt text blocks sending until its alt text is written, an
 
   await page.reload();
   const reopened = page.getByRole('textbox', { name: 'Body' }).locator('figure.body-image img');
-  await expect.poll(() => reopened.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+  await expect.poll(() => reopened.getAttribute('src'), SLOW).toMatch(/^data:image\/png;base64,/);
   expect(await reopened.getAttribute('alt')).toBe('Map of the diversion from the A6 via the A34');
-  await expect(page.getByRole('textbox', { name: 'Body' }).textContent()).resolves.toContain(
-    'Follow the signs shown on this map.',
-  );
+  await expect
+    .poll(() => page.getByRole('textbox', { name: 'Body' }).textContent())
+    .toContain('Follow the signs shown on this map.');
 });
 
 test('a file that is too large or not an image is explained, and nothing typed is lost', async () => {
@@ -87,8 +91,8 @@ test('a file that is too large or not an image is explained, and nothing typed i
     .toBe('This image is 12.4 MB. The largest image Town Crier accepts is 10 MB.');
 
   await picker.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text') });
-  await expect.poll(() => alert.textContent()).toMatch(/^"notes.png" is not a PNG, JPEG, GIF or WebP image/);
+  await expect.poll(() => alert.textContent(), SLOW).toMatch(/^"notes.png" is not a PNG, JPEG, GIF or WebP image/);
   expect(await body.locator('figure').count()).toBe(0);
-  await expect(body.textContent()).resolves.toBe('Words I do not want to lose.');
+  await expect.poll(() => body.textContent(), SLOW).toBe('Words I do not want to lose.');
   expect(MAX_IMAGE_BYTES).toBe(10 * 1024 * 1024);
 });
