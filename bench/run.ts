@@ -113,6 +113,7 @@ try {
         body: doc,
         channels: ['website'],
         variants: {},
+        savedBy: null,
         bodyHtml: docToHtml(doc),
         bodyText: docToPlainText(doc),
         revision: 1,

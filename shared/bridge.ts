@@ -8,6 +8,7 @@ import type { Result } from './domain/errors.ts';
  * so the sandboxed preload can use it without bundling any shared code.
  */
 export type CrierBridge = {
-  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  /** `session` is the token from signing in (held by the page, sent with each call). */
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>, session?: string): Promise<Result<MethodOutput<M>>>;
   on<E extends EventName>(eventName: E, listener: (payload: EventPayload<E>) => void): () => void;
 };

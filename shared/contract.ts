@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contracts/app.ts';
+import { auditMethods } from './contracts/audit.ts';
+import { peopleMethods } from './contracts/people.ts';
+import { reviewEvents, reviewMethods } from './contracts/review.ts';
 import { checkMethods } from './contracts/checks.ts';
 import { mediaMethods } from './contracts/media.ts';
 import { queueEvents, queueMethods } from './contracts/queue.ts';
@@ -23,6 +26,9 @@ export const contract = {
   ...queueMethods,
   ...mediaMethods,
   ...checkMethods,
+  ...peopleMethods,
+  ...reviewMethods,
+  ...auditMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -38,6 +44,7 @@ export const events = {
   ...updateEvents,
   ...settingsEvents,
   ...queueEvents,
+  ...reviewEvents,
 } as const;
 
 export type Events = typeof events;

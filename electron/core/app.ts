@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CoreEvent } from '../../shared/contract.ts';
 import type { Result } from '../../shared/domain/errors.ts';
-import { dispatch, type Handlers } from './dispatch.ts';
+import { dispatch, type CallMeta, type Handlers } from './dispatch.ts';
+import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
+import { createAuditHandlers } from './audit/audit-handlers.ts';
+import { createPeopleService, type PeopleService } from './people/people-service.ts';
+import { createPeopleHandlers } from './people/people-handlers.ts';
+import { createReviewService, type ReviewService } from './review/review-service.ts';
+import { createReviewHandlers } from './review/review-handlers.ts';
 import { createEventBus, type EventListener } from './events.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -38,12 +44,21 @@ export type CoreDeps = {
 };
 
 export interface Core {
-  /** Calls a contract method with untrusted input; never throws. */
-  call(method: string, input: unknown): Promise<Result<unknown>>;
+  /**
+   * Calls a contract method with untrusted input; never throws. `meta.session`
+   * is the token from signing in: every method except the public ones needs it.
+   */
+  call(method: string, input: unknown, meta?: CallMeta): Promise<Result<unknown>>;
   /** Receives every event the core emits; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   /** For core code and tests in the same process (not exposed to UIs). */
-  readonly services: { updates: ReturnType<typeof createUpdatesService>; secrets: SecretStore };
+  readonly services: {
+    updates: ReturnType<typeof createUpdatesService>;
+    secrets: SecretStore;
+    people: PeopleService;
+    review: ReviewService;
+    audit: AuditLog;
+  };
   close(): Promise<void>;
 }
 
@@ -57,7 +72,27 @@ export function createCore(deps: CoreDeps): Core {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const events = createEventBus((error) => logger.error('An event listener failed', { error }));
-  const updates = createUpdatesService({ db: deps.db, events, logger: logger.child('updates'), now, newId });
+  const audit = createAuditLog({ now });
+  const readSettings = () => deps.settings.read();
+  const people = createPeopleService({
+    db: deps.db,
+    audit,
+    logger: logger.child('people'),
+    now,
+    newId,
+    idleLockMinutes: async () => (await readSettings()).idleLockMinutes,
+  });
+  const review = createReviewService({ db: deps.db, audit, events, logger: logger.child('review'), now, newId, readSettings });
+  const updates = createUpdatesService({
+    db: deps.db,
+    events,
+    logger: logger.child('updates'),
+    now,
+    newId,
+    audit,
+    onEdited: review.onEdited,
+    afterEdited: review.announce,
+  });
   const templates = createTemplatesService({ db: deps.db, updates, now, newId });
   const channels = deps.channels ?? createChannelRegistry([]);
   const worker: HostWorker | undefined =
@@ -82,6 +117,8 @@ export function createCore(deps: CoreDeps): Core {
     ...createUpdatesHandlers(updates),
     ...createTemplatesHandlers(templates),
     ...createSettingsHandlers({
+      db: deps.db,
+      audit,
       settings: deps.settings,
       secrets: deps.secrets,
       events,
@@ -94,16 +131,20 @@ export function createCore(deps: CoreDeps): Core {
       now,
       newId,
       channels,
-      readSettings: () => deps.settings.read(),
+      readSettings,
+      audit,
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
     ...createCheckHandlers({ updates, settings: deps.settings }),
+    ...createPeopleHandlers(people),
+    ...createReviewHandlers(review),
+    ...createAuditHandlers(deps.db, audit),
   };
 
   return {
-    call: (method, input) => dispatch(handlers, method, input, logger),
+    call: (method, input, meta) => dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
-    services: { updates, secrets: deps.secrets },
+    services: { updates, secrets: deps.secrets, people, review, audit },
     // The worker first: its sends in flight record their outcomes before the store goes.
     close: async () => {
       await worker?.stop();

@@ -3,9 +3,41 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Parsed
 import type { Result } from '../../shared/domain/errors.ts';
 import { CoreError, invalidInput } from './errors.ts';
 import type { Logger } from './logging/logger.ts';
+import type { UserActor } from './people/actor.ts';
+import type { Authenticated } from './people/people-service.ts';
+
+/**
+ * What a handler knows about the call besides its input. `actor` is the
+ * signed-in person; reading it in a public method without a session throws
+ * `unauthorized`, so no handler can act for nobody by mistake.
+ */
+export type CallContext = { readonly actor: UserActor; readonly token: string | undefined };
+
+/** What the host passes with a call: the session token the UI holds (absent before signing in). */
+export type CallMeta = { session?: string | undefined };
 
 /** Handlers for some methods; each feature provides its own and app.ts joins them into `Handlers`. */
-export type HandlersFor<K extends MethodName> = { [M in K]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+export type HandlersFor<K extends MethodName> = {
+  [M in K]: (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>>;
+};
+
+/** How the core turns a session token into a person (or says why not). */
+export type Authenticate = (token: string | undefined) => Promise<Authenticated>;
+
+const SIGN_IN_AGAIN: Record<'unauthorized' | 'locked', string> = {
+  unauthorized: 'You are not signed in, or your session has ended. Sign in to continue.',
+  locked: 'Town Crier locked after a time without activity. Enter your password to continue.',
+};
+
+function contextFor(actor: UserActor | undefined, token: string | undefined): CallContext {
+  return {
+    token,
+    get actor(): UserActor {
+      if (!actor) throw new CoreError('unauthorized', SIGN_IN_AGAIN.unauthorized);
+      return actor;
+    },
+  };
+}
 export type Handlers = HandlersFor<MethodName>;
 
 /**
@@ -18,6 +50,8 @@ export async function dispatch(
   method: string,
   rawInput: unknown,
   logger: Logger,
+  authenticate: Authenticate,
+  meta: CallMeta = {},
 ): Promise<Result<unknown>> {
   if (!isMethodName(method)) {
     return {
@@ -26,11 +60,24 @@ export async function dispatch(
     };
   }
   const spec = contract[method];
+  const token = typeof meta.session === 'string' && meta.session.length > 0 ? meta.session : undefined;
+  let actor: UserActor | undefined;
+  try {
+    // Who is calling is settled before the input is even looked at.
+    if (spec.access !== 'public') {
+      const found = await authenticate(token);
+      if (!found.ok) return { ok: false, error: { code: found.code, message: SIGN_IN_AGAIN[found.code] } };
+      actor = found.actor;
+    }
+  } catch (error) {
+    logger.error('Checking a session failed', { method, error });
+    return { ok: false, error: { code: 'internal', message: 'Town Crier could not check your session. Try again.' } };
+  }
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error).toShape() };
   try {
-    const handler = handlers[method] as (input: unknown) => Promise<unknown>;
-    const value = await handler(parsed.data);
+    const handler = handlers[method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+    const value = await handler(parsed.data, contextFor(actor, token));
     const output = (spec.output as z.ZodType).safeParse(value);
     if (!output.success) {
       logger.error('A method returned output that breaks the contract', {

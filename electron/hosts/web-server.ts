@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  locked: 401,
   too_large: 413,
   internal: 500,
 };
@@ -177,7 +178,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendError(res, 'invalid_json', 'The request body is not valid JSON');
     }
     const method = url.pathname.slice('/api/'.length);
-    const result = await core.call(method, input);
+    // The signed-in person's session travels in its own header, never in the URL (URLs reach logs).
+    const session = req.headers['x-town-crier-session'];
+    const result = await core.call(method, input, { session: typeof session === 'string' ? session : undefined });
     sendJson(res, result.ok ? 200 : STATUS[result.error.code], result);
   };
 

@@ -31,7 +31,12 @@ export type SenderCheck = (event: InvokeEventLike) => boolean;
 export type TrustedContentsLike = { readonly id: number; readonly mainFrame: FrameLike; isDestroyed(): boolean };
 
 // `input` may be absent: the core treats a missing input as {}.
-const InvokePayload = z.strictObject({ method: z.string().min(1).max(100), input: z.unknown().optional() });
+// `session` is the token the page got from signing in (absent before that).
+const InvokePayload = z.strictObject({
+  method: z.string().min(1).max(100),
+  input: z.unknown().optional(),
+  session: z.string().min(1).max(200).optional(),
+});
 
 const FORBIDDEN: Result<never> = {
   ok: false,
@@ -101,7 +106,7 @@ async function handleInvoke(deps: IpcDeps, event: InvokeEventLike, payload: unkn
   const parsed = InvokePayload.safeParse(payload);
   if (!parsed.success) return MALFORMED;
   try {
-    return await deps.core.call(parsed.data.method, parsed.data.input);
+    return await deps.core.call(parsed.data.method, parsed.data.input, { session: parsed.data.session });
   } catch (error) {
     // core.call promises never to throw; if it ever does, the renderer still gets a Result.
     deps.logger.error('core.call threw', { method: parsed.data.method, error });

@@ -58,10 +58,11 @@ export function createCrierBridge(ipc: IpcRendererLike): CrierBridge {
     }
   };
 
-  const invoke = async (method: unknown, input: unknown): Promise<Result<unknown>> => {
+  const invoke = async (method: unknown, input: unknown, session?: unknown): Promise<Result<unknown>> => {
     if (typeof method !== 'string') return NO_METHOD;
     try {
-      return (await ipc.invoke(IPC_INVOKE, { method, input })) as Result<unknown>;
+      const payload = typeof session === 'string' ? { method, input, session } : { method, input };
+      return (await ipc.invoke(IPC_INVOKE, payload)) as Result<unknown>;
     } catch {
       // Input that cannot be cloned, or a main process going away: the page still gets a Result.
       return UNREACHABLE;

@@ -4,7 +4,7 @@ import type { CrierBridge } from '../../shared/bridge.ts';
 
 /** How the renderer reaches the core: Electron IPC through the preload, or HTTP to the web host. */
 export interface Transport {
-  invoke(method: string, input: unknown): Promise<Result<unknown>>;
+  invoke(method: string, input: unknown, session?: string): Promise<Result<unknown>>;
   on(name: string, listener: (payload: unknown) => void): () => void;
 }
 
@@ -23,15 +23,38 @@ export class CrierError extends Error {
 export type Client = {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** The session token from signing in; null signs the client out. Kept in this tab's sessionStorage. */
+  setSession(token: string | null): void;
+  /** Called when any call is refused as signed out or locked, so the app can show the right screen. */
+  onAuthLost(listener: (code: 'unauthorized' | 'locked') => void): () => void;
 };
 
+const SESSION_KEY = 'town-crier-session';
+
 /** The typed renderer client: the only way UI code talks to the core. */
-export function createClient(transport: Transport): Client {
+export function createClient(transport: Transport, storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): Client {
+  let session: string | null = storage?.getItem(SESSION_KEY) ?? null;
+  const authLost = new Set<(code: 'unauthorized' | 'locked') => void>();
   return {
     async call(method, input) {
-      const result = await transport.invoke(method, input);
-      if (!result.ok) throw new CrierError(result.error);
+      const result = await transport.invoke(method, input, session ?? undefined);
+      if (!result.ok) {
+        if (result.error.code === 'unauthorized' || result.error.code === 'locked') {
+          const code = result.error.code;
+          authLost.forEach((listener) => listener(code));
+        }
+        throw new CrierError(result.error);
+      }
       return result.value as MethodOutput<typeof method>;
+    },
+    setSession(token) {
+      session = token;
+      if (token) storage?.setItem(SESSION_KEY, token);
+      else storage?.removeItem(SESSION_KEY);
+    },
+    onAuthLost(listener) {
+      authLost.add(listener);
+      return () => authLost.delete(listener);
     },
     on(name, listener) {
       return transport.on(name, (payload) => listener(payload as EventPayload<typeof name>));
@@ -41,7 +64,7 @@ export function createClient(transport: Transport): Client {
 
 export function bridgeTransport(bridge: CrierBridge): Transport {
   return {
-    invoke: (method, input) => bridge.invoke(method as MethodName, input as never),
+    invoke: (method, input, session) => bridge.invoke(method as MethodName, input as never, session),
     on: (name, listener) => bridge.on(name as EventName, listener as never),
   };
 }
@@ -103,12 +126,16 @@ export function httpTransport(
     }
   };
   return {
-    async invoke(method, input) {
+    async invoke(method, input, session) {
       try {
         const body = JSON.stringify(input ?? {});
         const res = await fetchImpl(`${baseUrl}/api/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            ...(session ? { 'x-town-crier-session': session } : {}),
+          },
           body,
           // Lets a save started as the page unloads still arrive (browsers cap keepalive bodies at 64 KB).
           keepalive: body.length < KEEPALIVE_LIMIT,
@@ -135,7 +162,7 @@ const TOKEN_KEY = 'town-crier-token';
 
 /** Picks the transport for where the UI is running; the web token moves from the URL into session storage. */
 export function connect(win: Window & { crier?: CrierBridge }): Client | null {
-  if (win.crier) return createClient(bridgeTransport(win.crier));
+  if (win.crier) return createClient(bridgeTransport(win.crier), win.sessionStorage);
   const url = new URL(win.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
@@ -144,5 +171,5 @@ export function connect(win: Window & { crier?: CrierBridge }): Client | null {
     win.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }
   const token = fromUrl ?? win.sessionStorage.getItem(TOKEN_KEY);
-  return token ? createClient(httpTransport(url.origin, token)) : null;
+  return token ? createClient(httpTransport(url.origin, token), win.sessionStorage) : null;
 }

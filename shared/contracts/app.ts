@@ -23,7 +23,7 @@ export const AppStatus = z.object({
 export type AppStatus = z.infer<typeof AppStatus>;
 
 export const appMethods = {
-  'app.info': method(Empty, AppInfo, 'Version and storage of this Town Crier'),
+  'app.info': method(Empty, AppInfo, 'Version and storage of this Town Crier', { access: 'public' }),
   'app.status': method(Empty, AppStatus, 'Whether this Town Crier is publishing (its queue worker)'),
 } as const;
 

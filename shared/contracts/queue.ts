@@ -18,6 +18,11 @@ import { Empty, method } from './method.ts';
 
 export const queueMethods = {
   'queue.publish': method(PublishInput, Publication, 'Send the current version of an update to chosen channels'),
+  'queue.markReviewed': method(
+    z.object({ publicationId: PublicationId }),
+    Publication,
+    'Approvers: record the review an urgent publication needs afterwards',
+  ),
   'queue.list': method(ListPublications, PublicationPage, 'Publications, newest first, with a status per channel'),
   'queue.get': method(
     z.object({ publicationId: PublicationId }),

@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   'conflict',
   'unauthorized',
   'forbidden',
+  'locked',
   'too_large',
   'internal',
 ]);

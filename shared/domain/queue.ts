@@ -139,6 +139,16 @@ export const Publication = z.object({
   scheduledAt: IsoTime.nullable(),
   createdAt: IsoTime,
   createdBy: z.string().nullable(),
+  /**
+   * Why it may go out: `approved` (this exact version was approved), `urgent` (published without approval,
+   * with `urgentReason`, and needs a review afterwards), `pending` (scheduled before approval arrived: sent only
+   * if the approval arrives by the send time), `lapsed` (the send time came without approval: not sent).
+   */
+  authorisation: z.enum(['approved', 'urgent', 'pending', 'lapsed']),
+  urgentReason: z.string().nullable(),
+  /** For urgent publications: who reviewed it afterwards, and when. */
+  reviewedBy: z.string().nullable(),
+  reviewedAt: IsoTime.nullable(),
   status: UpdateStatus,
   deliveries: z.array(Delivery),
 });
@@ -159,6 +169,19 @@ export const PublishInput = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'Each channel can be chosen once'),
   /** Publish later; stored in UTC. Omit to publish now. */
   scheduledAt: IsoTime.optional(),
+  /**
+   * Urgent publish (severe weather, emergencies): without approval, by someone with the urgent permission,
+   * and never without a reason. The publication is flagged and needs a review afterwards.
+   */
+  urgent: z
+    .object({
+      reason: z
+        .string()
+        .trim()
+        .min(10, 'Give the reason for publishing without approval (at least 10 characters)')
+        .max(1000, 'A reason can be at most 1,000 characters'),
+    })
+    .optional(),
 });
 
 export const QueueFilter = z.enum(['all', 'failed', 'unconfirmed', 'scheduled', 'today']);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DocSchema } from '../content/doc.ts';
+import { ReviewState } from './review-state.ts';
 import { Channels, DEFAULT_CHANNELS, Variants } from './variants.ts';
 
 export const UpdateId = z.uuid({ message: 'Must be an update id' });
@@ -24,6 +25,11 @@ export const Update = z.object({
   revision: z.number().int().positive(),
   /** sha256 of the canonical title, summary and body. Approvals bind to it. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Where it is in the four-eyes flow; any edit takes it back to draft. */
+  reviewState: ReviewState,
+  /** Labels such as "Corporate" (a tag can require two approvals). Not part of the content hash. */
+  tags: z.array(z.string()),
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -35,6 +41,7 @@ export const UpdateSummary = z.object({
   summary: z.string(),
   excerpt: z.string(),
   revision: z.number().int().positive(),
+  reviewState: ReviewState,
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { approveCurrent, signedIn } from '../support/people.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +19,13 @@ const COUNT = 10_000;
 /** One real publication through the core, then 9,999 more rows like it in one transaction (seconds, not minutes). */
 async function seedTenThousand(dataDir: string): Promise<void> {
   const db = await openStore({ dataDir });
-  const core = createCore({
+  const core = await signedIn(createCore({
     db,
     settings: createMemorySettingsStore(),
     secrets: createFileSecretStore(join(dataDir, 'seed-secrets.json'), createAesGcmCipher(randomBytes(32))),
     logger: createLogger('seed', () => undefined),
     channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
-  });
+  }));
   const ok = <T>(r: { ok: true; value: unknown } | { ok: false; error: { message: string } }) => {
     if (!r.ok) throw new Error(r.error.message);
     return r.value as T;
@@ -41,6 +42,7 @@ async function seedTenThousand(dataDir: string): Promise<void> {
       },
     }),
   );
+  await approveCurrent(core, update.id);
   const first = ok<{ updateRevision: number; contentHash: string; createdAt: string }>(
     await core.call('queue.publish', { updateId: update.id, targetIds: [target.id] }),
   );
@@ -58,6 +60,8 @@ async function seedTenThousand(dataDir: string): Promise<void> {
         scheduledAt: null,
         createdAt,
         createdBy: null,
+        authorisation: 'approved',
+        urgentReason: null,
       });
       await repo.insertDelivery({
         id: randomUUID(),

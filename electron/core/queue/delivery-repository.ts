@@ -73,7 +73,8 @@ export function createDeliveryRepository(db: SqlExecutor) {
 
     /**
      * Deliveries of one target that may be sent now: queued, or scheduled or
-     * waiting to retry with their time come, and not waiting on another
+     * waiting to retry with their time come, of a publication that is approved
+     * or urgent (never one still waiting for its approval), and not waiting on another
      * delivery that has not gone out yet (a cancelled website delivery no
      * longer holds the others: they go without its link). Oldest first.
      */
@@ -81,6 +82,8 @@ export function createDeliveryRepository(db: SqlExecutor) {
       const rows = await db.all(
         `SELECT ${DELIVERY_COLUMNS} ${FROM_DELIVERIES}
          WHERE d.target_id = $1 AND d.status IN ('queued', 'scheduled', 'retry_wait') AND d.next_attempt_at <= $2
+           AND EXISTS (SELECT 1 FROM publications p WHERE p.id = d.publication_id
+             AND p.authorisation IN ('approved', 'urgent'))
            AND (d.depends_on_delivery_id IS NULL OR EXISTS (
              SELECT 1 FROM deliveries dep WHERE dep.id = d.depends_on_delivery_id
                AND dep.status IN ('delivered', 'cancelled')))

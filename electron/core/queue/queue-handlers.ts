@@ -18,6 +18,7 @@ export type QueueHandlerDeps = {
   channels?: ChannelRegistry | undefined;
   policy?: QueuePolicy;
   readSettings: QueueServiceDeps['readSettings'];
+  audit: QueueServiceDeps['audit'];
 };
 
 /** The queue's contract methods, for app.ts to spread into the handler map. */
@@ -25,12 +26,13 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
   const channels = deps.channels ?? createChannelRegistry([]);
   const queue = createQueueService({ ...deps, channels });
   return {
-    'queue.publish': (input) => queue.publish(input),
+    'queue.publish': (input, { actor }) => queue.publish(input, actor),
+    'queue.markReviewed': ({ publicationId }, { actor }) => queue.markReviewed(publicationId, actor),
     'queue.list': (input) => queue.list(input),
     'queue.get': ({ publicationId }) => queue.get(publicationId),
-    'queue.cancel': ({ deliveryId }) => queue.cancel(deliveryId),
-    'queue.retry': ({ deliveryId }) => queue.retry(deliveryId),
-    'queue.resolve': (input) => queue.resolve(input),
+    'queue.cancel': ({ deliveryId }, { actor }) => queue.cancel(deliveryId, actor),
+    'queue.retry': ({ deliveryId }, { actor }) => queue.retry(deliveryId, actor),
+    'queue.resolve': (input, { actor }) => queue.resolve(input, actor),
     'channels.list': () => queue.listTargets(),
     'channels.kinds': async () =>
       channels.list().map((adapter) => ({
@@ -42,6 +44,6 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
           unknown
         >,
       })),
-    'channels.create': (input) => queue.createTarget(input),
+    'channels.create': (input, { actor }) => queue.createTarget(input, actor),
   };
 }

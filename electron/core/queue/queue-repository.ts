@@ -103,11 +103,24 @@ export function createQueueRepository(db: SqlExecutor) {
     /** The exact saved version a delivery sends (read through the updates repository, the one reader of versions). */
     version: (updateId: string, revision: number) => createUpdatesRepository(db).version(updateId, revision),
 
-    async insertPublication(p: Omit<PublicationHead, 'title'>): Promise<void> {
+    async insertPublication(
+      p: Omit<PublicationHead, 'title' | 'reviewedBy' | 'reviewedAt'>,
+    ): Promise<void> {
       await db.run(
-        `INSERT INTO publications (id, update_id, update_revision, content_hash, scheduled_at, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [p.id, p.updateId, p.updateRevision, p.contentHash, p.scheduledAt, p.createdAt, p.createdBy],
+        `INSERT INTO publications (id, update_id, update_revision, content_hash, scheduled_at, created_at, created_by,
+           authorisation, urgent_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          p.id,
+          p.updateId,
+          p.updateRevision,
+          p.contentHash,
+          p.scheduledAt,
+          p.createdAt,
+          p.createdBy,
+          p.authorisation,
+          p.urgentReason,
+        ],
       );
     },
 

@@ -110,7 +110,7 @@ export function toChannelTarget(row: Row): ChannelTarget {
 }
 
 export const PUBLICATION_COLUMNS = `p.id, p.update_id, p.update_revision, p.content_hash, v.title, p.scheduled_at,
-  p.created_at, p.created_by`;
+  p.created_at, p.created_by, p.authorisation, p.urgent_reason, p.reviewed_by, p.reviewed_at`;
 
 const PublicationRow = z.object({
   id: text,
@@ -121,6 +121,10 @@ const PublicationRow = z.object({
   scheduled_at: maybeText,
   created_at: text,
   created_by: maybeText,
+  authorisation: z.enum(['approved', 'urgent', 'pending', 'lapsed']),
+  urgent_reason: maybeText,
+  reviewed_by: maybeText,
+  reviewed_at: maybeText,
 });
 
 export type PublicationHead = {
@@ -132,6 +136,10 @@ export type PublicationHead = {
   scheduledAt: string | null;
   createdAt: string;
   createdBy: string | null;
+  authorisation: 'approved' | 'urgent' | 'pending' | 'lapsed';
+  urgentReason: string | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
 };
 
 /** Parses a publication row joined with the title of the version it sends. */
@@ -146,6 +154,10 @@ export function toPublicationHead(row: Row): PublicationHead {
     scheduledAt: r.scheduled_at,
     createdAt: r.created_at,
     createdBy: r.created_by,
+    authorisation: r.authorisation,
+    urgentReason: r.urgent_reason,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at,
   };
 }
 

@@ -5,7 +5,10 @@ import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SqlDb, SqlExecutor } from '../store/sql.ts';
-import { checkUpdateForSending } from '../updates/check-for-sending.ts';
+import { checkUpdateForSending, renderHashOf } from '../updates/check-for-sending.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { requireRole, type UserActor } from '../people/actor.ts';
+import { activeApproverIds, insertNotifications } from '../review/notifications.ts';
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import type { Settings } from '../../../shared/domain/settings.ts';
 import { Channels } from '../../../shared/domain/variants.ts';
@@ -29,6 +32,7 @@ export type QueueServiceDeps = {
   timeZone?: string;
   /** The settings the pre-send check renders with (organisation name, news address). */
   readSettings: () => Promise<Pick<Settings, 'organisationName' | 'websiteNewsUrl'>>;
+  audit: AuditLog;
 };
 
 const NOT_FOUND = 'That delivery does not exist (it may have been removed).';
@@ -50,19 +54,36 @@ export function createQueueService(deps: QueueServiceDeps) {
   const timeZone = deps.timeZone ?? 'Europe/London';
   const repo = createQueueRepository(db);
 
-  /** A person's step on one delivery, through the same reducer as the worker's. */
-  async function act(deliveryId: string, event: DeliveryEvent): Promise<Delivery> {
+  /** A person's step on one delivery, through the same reducer as the worker's, recorded in the audit log. */
+  async function act(deliveryId: string, event: DeliveryEvent, actor: UserActor): Promise<Delivery> {
+    const verb = { cancel: 'cancel', retry: 'retry', resolve_sent: 'resolve', resolve_send_again: 'resolve' }[
+      event.type as 'cancel' | 'retry' | 'resolve_sent' | 'resolve_send_again'
+    ];
+    requireRole(actor, ['author', 'approver'], `${verb} deliveries`);
     const step = await db.transaction(async (tx) => {
       const record = await createDeliveryRepository(tx).get(deliveryId, { lock: true });
       if (!record) throw new CoreError('not_found', NOT_FOUND);
       const result = await applyDeliveryEvent(tx, record, event, {
         now: now(),
-        actor: 'person',
+        actor: `person:${actor.id}`,
         policy,
         delayFor: () => 0,
         canLookup: channels.get(record.targetKind)?.lookup !== undefined,
       });
       if (!result.ok) throw new CoreError('conflict', result.message);
+      await deps.audit.record(tx, actor, {
+        action: verb === 'cancel' ? 'delivery.cancelled' : verb === 'retry' ? 'delivery.retried' : 'delivery.resolved',
+        subjectType: 'delivery',
+        subjectId: deliveryId,
+        details: {
+          publicationId: record.publicationId,
+          target: record.targetName,
+          from: record.status,
+          to: result.record.status,
+          ...(event.type === 'resolve_sent' ? { outcome: 'it went out', url: event.url } : {}),
+          ...(event.type === 'resolve_send_again' ? { outcome: 'send again' } : {}),
+        },
+      });
       return { from: record.status, ...result };
     });
     logger.info('A person changed a delivery', {
@@ -100,13 +121,62 @@ export function createQueueService(deps: QueueServiceDeps) {
     });
   }
 
+  /**
+   * Why this version may be published: its exact content and rendered output
+   * were approved by enough approvers, or (scheduled for later) it is waiting
+   * for approval and will go only if approval arrives by its send time.
+   */
+  async function authorisationOf(
+    tx: SqlExecutor,
+    updateId: string,
+    version: { revision: number; contentHash: string },
+    settings: Pick<Settings, 'organisationName' | 'websiteNewsUrl'>,
+    later: boolean,
+  ): Promise<'approved' | 'pending'> {
+    const update = await createUpdatesRepository(tx).get(updateId);
+    if (!update) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
+    const submission = await tx.one(
+      `SELECT id, approvals_required, content_hash, render_hash FROM review_submissions
+       WHERE update_id = $1 AND revision = $2 AND status = 'approved' ORDER BY submitted_at DESC LIMIT 1`,
+      [updateId, version.revision],
+    );
+    if (update.reviewState === 'approved' && submission) {
+      const valid = await tx.one(
+        `SELECT count(*) AS n FROM approvals WHERE submission_id = $1 AND voided_at IS NULL
+           AND content_hash = $2 AND render_hash = $3`,
+        [String(submission.id), version.contentHash, renderHashOf(update, settings)],
+      );
+      if (Number(valid?.n ?? 0) >= Number(submission.approvals_required)) return 'approved';
+      throw new CoreError(
+        'conflict',
+        'What the channels would receive is no longer what was approved (a setting or the app changed). Submit it for approval again.',
+      );
+    }
+    if (later && update.reviewState === 'in_review') return 'pending';
+    throw new CoreError(
+      'forbidden',
+      update.reviewState === 'in_review'
+        ? 'This update is still waiting for approval. Publish it once it is approved, or schedule it for later: it will go only if it is approved by then.'
+        : 'This version has not been approved. Submit it for approval first (in an emergency, someone with the urgent permission can publish it with a reason).',
+      { field: 'updateId' },
+    );
+  }
+
   return {
     /**
      * Creates one publication of the update's current version and one delivery
      * per chosen target, in one transaction: either every channel is queued or
      * none is.
      */
-    async publish(input: ParsedInput<'queue.publish'>): Promise<Publication> {
+    async publish(input: ParsedInput<'queue.publish'>, actor: UserActor): Promise<Publication> {
+      requireRole(actor, ['author', 'approver'], 'publish updates');
+      if (input.urgent && !actor.urgent) {
+        throw new CoreError(
+          'forbidden',
+          'You do not have the urgent publish permission. Submit the update for approval, or ask someone who has it.',
+        );
+      }
+      const settings = await deps.readSettings();
       const time = now();
       const scheduledAt = input.scheduledAt === undefined ? null : new Date(input.scheduledAt).toISOString();
       const later = scheduledAt !== null && scheduledAt > time.toISOString();
@@ -114,8 +184,9 @@ export function createQueueService(deps: QueueServiceDeps) {
         const txRepo = createQueueRepository(tx);
         const version = await txRepo.currentVersion(input.updateId);
         if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
-        // Approvals gate: once approvals exist, refuse here unless this exact content hash is approved
-        // (or the update is being published as urgent). Until then every saved version can be published.
+        const authorisation = input.urgent
+          ? 'urgent'
+          : await authorisationOf(tx, input.updateId, version, settings, later);
         const targets = await txRepo.getTargets(input.targetIds);
         if (targets.length !== input.targetIds.length) {
           throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {
@@ -136,7 +207,9 @@ export function createQueueService(deps: QueueServiceDeps) {
           contentHash: version.contentHash,
           scheduledAt,
           createdAt,
-          createdBy: null,
+          createdBy: actor.id,
+          authorisation,
+          urgentReason: input.urgent?.reason ?? null,
         });
         const history = createDeliveryRepository(tx);
         // The website goes first: every other channel of this publication waits for the
@@ -173,6 +246,37 @@ export function createQueueService(deps: QueueServiceDeps) {
             toStatus: status,
           });
         }
+        if (input.urgent) {
+          const title = (await createUpdatesRepository(tx).get(input.updateId))?.title || 'Untitled update';
+          const message = `${actor.name} published “${title}” urgently, without approval. Reason: ${input.urgent.reason}. It needs a review.`;
+          await tx.run(
+            `INSERT INTO review_comments (id, update_id, submission_id, reply_to, revision, author_id, kind, body, created_at)
+             VALUES ($1, $2, NULL, NULL, $3, $4, 'urgent_published', $5, $6)`,
+            [newId(), input.updateId, version.revision, actor.id, input.urgent.reason, createdAt],
+          );
+          await insertNotifications(tx, {
+            userIds: (await activeApproverIds(tx)).filter((userId) => userId !== actor.id),
+            updateId: input.updateId,
+            kind: 'urgent_published',
+            message,
+            at: createdAt,
+            newId,
+          });
+        }
+        await deps.audit.record(tx, actor, {
+          action: input.urgent ? 'publication.urgent' : 'publication.created',
+          subjectType: 'publication',
+          subjectId: id,
+          contentHash: version.contentHash,
+          details: {
+            updateId: input.updateId,
+            revision: version.revision,
+            targets: targets.map((t) => ({ id: t.id, kind: t.kind, name: t.name })),
+            scheduledAt,
+            authorisation,
+            ...(input.urgent ? { reason: input.urgent.reason } : {}),
+          },
+        });
         return id;
       });
       const publication = await readPublication(repo, publicationId);
@@ -213,18 +317,51 @@ export function createQueueService(deps: QueueServiceDeps) {
       return { ...publication, attempts: await repo.attemptsOf(ids), history: await repo.historyOf(ids) };
     },
 
-    cancel: (deliveryId: string) => act(deliveryId, { type: 'cancel' }),
-    retry: (deliveryId: string) => act(deliveryId, { type: 'retry' }),
-    resolve: (input: ParsedInput<'queue.resolve'>) =>
+    cancel: (deliveryId: string, actor: UserActor) => act(deliveryId, { type: 'cancel' }, actor),
+    retry: (deliveryId: string, actor: UserActor) => act(deliveryId, { type: 'retry' }, actor),
+    resolve: (input: ParsedInput<'queue.resolve'>, actor: UserActor) =>
       act(
         input.deliveryId,
         input.outcome === 'sent' ? { type: 'resolve_sent', url: input.url } : { type: 'resolve_send_again' },
+        actor,
       ),
+
+    /** The review an urgent publication needs afterwards, by an approver other than the person who published it. */
+    async markReviewed(publicationId: string, actor: UserActor): Promise<Publication> {
+      requireRole(actor, ['approver'], 'review urgent publications');
+      await db.transaction(async (tx) => {
+        const head = await createQueueRepository(tx).publication(publicationId);
+        if (!head) throw new CoreError('not_found', 'That publication does not exist.');
+        if (head.authorisation !== 'urgent') {
+          throw new CoreError('conflict', 'Only an urgent publication needs a review afterwards; this one was approved.');
+        }
+        if (head.reviewedAt !== null) throw new CoreError('conflict', 'This urgent publication has already been reviewed.');
+        if (head.createdBy === actor.id) {
+          throw new CoreError('forbidden', 'You published this urgently, so someone else must review it.');
+        }
+        await tx.run('UPDATE publications SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3', [
+          actor.id,
+          now().toISOString(),
+          publicationId,
+        ]);
+        await deps.audit.record(tx, actor, {
+          action: 'publication.reviewed',
+          subjectType: 'publication',
+          subjectId: publicationId,
+          contentHash: head.contentHash,
+          details: { updateId: head.updateId, urgentReason: head.urgentReason },
+        });
+      });
+      const publication = await readPublication(repo, publicationId);
+      if (!publication) throw new CoreError('not_found', 'That publication does not exist.');
+      return publication;
+    },
 
     listTargets: () => repo.listTargets(),
 
     /** Connects a target of a kind this host can publish to, with settings its adapter accepts. */
-    async createTarget(input: ParsedInput<'channels.create'>): Promise<ChannelTarget> {
+    async createTarget(input: ParsedInput<'channels.create'>, actor: UserActor): Promise<ChannelTarget> {
+      requireRole(actor, ['admin'], 'connect channels');
       const adapter = channels.get(input.kind);
       if (!adapter) {
         throw new CoreError('invalid_input', `Town Crier cannot publish to channels of the kind "${input.kind}".`, {
@@ -246,7 +383,15 @@ export function createQueueService(deps: QueueServiceDeps) {
         createdAt: time,
         updatedAt: time,
       };
-      await repo.insertTarget(target);
+      await db.transaction(async (tx) => {
+        await createQueueRepository(tx).insertTarget(target);
+        await deps.audit.record(tx, actor, {
+          action: 'channel.connected',
+          subjectType: 'channel',
+          subjectId: target.id,
+          details: { kind: target.kind, name: target.name, settings: target.settings },
+        });
+      });
       return target;
     },
   };

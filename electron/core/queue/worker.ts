@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { lapseUnapproved } from './lapse.ts';
 import { hostname } from 'node:os';
 import type { ChannelTarget, DeliveryChanged } from '../../../shared/domain/queue.ts';
 import type { ChannelAdapter } from '../channels/adapter.ts';
@@ -159,6 +160,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   async function runOnce(): Promise<number> {
     if (stopping) return 0;
     await reapExpiredLeases(env);
+    await lapseUnapproved(env);
     const targets = await createQueueRepository(options.db).listTargets();
     await runDueLookups(env, new Map(targets.map((t) => [t.id, t])));
     let started = 0;

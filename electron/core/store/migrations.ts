@@ -154,7 +154,155 @@ export const migrations: readonly Migration[] = [
     // Written by the channel as each step lands (the posts of a thread), so a resumed send continues, not repeats.
     up: (e) => `ALTER TABLE deliveries ADD COLUMN progress ${json(e)};`,
   },
+  {
+    version: 7,
+    name: 'people, sessions, reviews and approvals, notifications, a hash-chained audit log',
+    up: (e) => peopleAndAudit(e),
+  },
 ];
+
+/** The SQL text of a trigger that refuses with `message`, for each engine. */
+function refusingTrigger(e: Engine, name: string, timing: string, table: string, when: string, message: string): string {
+  if (e === 'sqlite') {
+    return `CREATE TRIGGER ${name} ${timing} ON ${table} FOR EACH ROW WHEN ${when}
+      BEGIN SELECT RAISE(ABORT, '${message}'); END;`;
+  }
+  const fn = `${name}_fn`;
+  return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
+      BEGIN
+        IF ${when} THEN
+          RAISE EXCEPTION '${message}' USING ERRCODE = 'check_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+      END $body$;
+    CREATE TRIGGER ${name} ${timing} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`;
+}
+
+/**
+ * Migration 7 (issue 4). The rules that matter most are enforced by the
+ * database as well as the service, on both engines: nobody approves a version
+ * they created, submitted or saved, and the audit log can only grow.
+ */
+function peopleAndAudit(e: Engine): string {
+  const id = e === 'postgres' ? 'bigint' : 'INTEGER';
+  const emptyList = e === 'postgres' ? `'[]'::jsonb` : `'[]'`;
+  const selfApproval = `NEW.approver_id IN (
+        SELECT created_by FROM updates WHERE id = NEW.update_id AND created_by IS NOT NULL
+        UNION SELECT submitted_by FROM review_submissions WHERE id = NEW.submission_id
+        UNION SELECT saved_by FROM update_versions
+          WHERE update_id = NEW.update_id AND revision = NEW.revision AND saved_by IS NOT NULL)`;
+  return `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        email text NOT NULL,
+        email_key text NOT NULL UNIQUE,
+        roles_json ${json(e)} NOT NULL,
+        urgent integer NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+        password_hash text NOT NULL,
+        disabled_at ${time(e)},
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE TABLE sessions (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id),
+        created_at ${time(e)} NOT NULL,
+        last_seen_at ${time(e)} NOT NULL,
+        locked_at ${time(e)},
+        ended_at ${time(e)}
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      ALTER TABLE updates ADD COLUMN created_by text REFERENCES users (id);
+      ALTER TABLE updates ADD COLUMN review_state text NOT NULL DEFAULT 'draft'
+        CHECK (review_state IN ('draft', 'in_review', 'changes_requested', 'approved'));
+      ALTER TABLE updates ADD COLUMN tags_json ${json(e)} NOT NULL DEFAULT ${emptyList};
+      ALTER TABLE update_versions ADD COLUMN saved_by text REFERENCES users (id);
+      CREATE TABLE review_submissions (
+        id text PRIMARY KEY,
+        update_id text NOT NULL REFERENCES updates (id) ON DELETE CASCADE,
+        revision integer NOT NULL,
+        content_hash text NOT NULL,
+        render_hash text NOT NULL,
+        submitted_by text NOT NULL REFERENCES users (id),
+        approver_id text REFERENCES users (id),
+        approvals_required integer NOT NULL CHECK (approvals_required IN (1, 2)),
+        note text NOT NULL,
+        status text NOT NULL CHECK (status IN ('open', 'approved', 'changes_requested', 'voided')),
+        submitted_at ${time(e)} NOT NULL,
+        closed_at ${time(e)},
+        FOREIGN KEY (update_id, revision) REFERENCES update_versions (update_id, revision)
+      );
+      CREATE INDEX review_submissions_by_update ON review_submissions (update_id, submitted_at);
+      CREATE INDEX review_submissions_open ON review_submissions (status, submitted_at);
+      CREATE TABLE approvals (
+        id text PRIMARY KEY,
+        submission_id text NOT NULL REFERENCES review_submissions (id) ON DELETE CASCADE,
+        update_id text NOT NULL REFERENCES updates (id) ON DELETE CASCADE,
+        revision integer NOT NULL,
+        content_hash text NOT NULL,
+        render_hash text NOT NULL,
+        approver_id text NOT NULL REFERENCES users (id),
+        approved_at ${time(e)} NOT NULL,
+        voided_at ${time(e)},
+        void_reason text,
+        UNIQUE (submission_id, approver_id)
+      );
+      CREATE INDEX approvals_by_update ON approvals (update_id, revision);
+      ${refusingTrigger(e, 'approvals_not_by_author', 'BEFORE INSERT', 'approvals', selfApproval, 'self_approval: an author cannot approve their own update')}
+      CREATE TABLE review_comments (
+        id text PRIMARY KEY,
+        update_id text NOT NULL REFERENCES updates (id) ON DELETE CASCADE,
+        submission_id text REFERENCES review_submissions (id) ON DELETE CASCADE,
+        reply_to text REFERENCES review_comments (id),
+        revision integer NOT NULL,
+        author_id text REFERENCES users (id),
+        kind text NOT NULL CHECK (kind IN ('comment', 'submitted', 'approved', 'changes_requested', 'voided',
+          'urgent_published', 'not_sent')),
+        body text NOT NULL,
+        created_at ${time(e)} NOT NULL
+      );
+      CREATE INDEX review_comments_by_update ON review_comments (update_id, created_at);
+      CREATE TABLE notifications (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id),
+        update_id text REFERENCES updates (id) ON DELETE CASCADE,
+        kind text NOT NULL,
+        message text NOT NULL,
+        created_at ${time(e)} NOT NULL,
+        read_at ${time(e)}
+      );
+      CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+      CREATE TABLE team_settings (
+        key text PRIMARY KEY,
+        value_json ${json(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL,
+        updated_by text REFERENCES users (id)
+      );
+      ALTER TABLE publications ADD COLUMN authorisation text NOT NULL DEFAULT 'approved'
+        CHECK (authorisation IN ('approved', 'urgent', 'pending', 'lapsed'));
+      ALTER TABLE publications ADD COLUMN urgent_reason text;
+      ALTER TABLE publications ADD COLUMN reviewed_by text REFERENCES users (id);
+      ALTER TABLE publications ADD COLUMN reviewed_at ${time(e)};
+      CREATE TABLE audit_log (
+        seq ${id} PRIMARY KEY,
+        at ${time(e)} NOT NULL,
+        actor_id text,
+        actor_name text NOT NULL,
+        action text NOT NULL,
+        subject_type text NOT NULL,
+        subject_id text,
+        content_hash text,
+        details_json ${json(e)} NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL UNIQUE
+      );
+      CREATE INDEX audit_log_by_action ON audit_log (action, seq);
+      CREATE INDEX audit_log_by_subject ON audit_log (subject_id, seq);
+      ${refusingTrigger(e, 'audit_log_no_update', 'BEFORE UPDATE', 'audit_log', '1 = 1', 'audit_log is append-only')}
+      ${refusingTrigger(e, 'audit_log_no_delete', 'BEFORE DELETE', 'audit_log', '1 = 1', 'audit_log is append-only')}`;
+}
 
 /**
  * Brings the schema up to date, one transaction per migration. On PostgreSQL an

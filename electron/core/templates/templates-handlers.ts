@@ -7,6 +7,6 @@ export function createTemplatesHandlers(templates: TemplatesService): HandlersFo
     'templates.list': () => templates.list(),
     'templates.saveFromUpdate': (input) => templates.saveFromUpdate(input),
     'templates.delete': ({ id }) => templates.remove(id),
-    'templates.use': (input) => templates.use(input),
+    'templates.use': (input, { actor }) => templates.use(input, actor),
   };
 }

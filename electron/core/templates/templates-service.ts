@@ -5,6 +5,7 @@ import type { ParsedInput } from '../../../shared/contract.ts';
 import type { Template } from '../../../shared/domain/template.ts';
 import type { Update } from '../../../shared/domain/update.ts';
 import { DEFAULT_CHANNELS } from '../../../shared/domain/variants.ts';
+import type { Actor } from '../people/actor.ts';
 import { CoreError } from '../errors.ts';
 import type { SqlDb } from '../store/sql.ts';
 import type { UpdatesService } from '../updates/updates-service.ts';
@@ -83,7 +84,7 @@ export function createTemplatesService(deps: {
     },
 
     /** Starts a new update from a template; the template itself is not changed. */
-    async use(input: ParsedInput<'templates.use'>): Promise<Update> {
+    async use(input: ParsedInput<'templates.use'>, actor: Actor): Promise<Update> {
       const template = await find(input.templateId);
       return updates.create({
         title: input.title ?? template.title,
@@ -91,7 +92,7 @@ export function createTemplatesService(deps: {
         body: template.body,
         channels: DEFAULT_CHANNELS,
         variants: {},
-      });
+      }, actor);
     },
   };
 }

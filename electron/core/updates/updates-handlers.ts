@@ -4,12 +4,12 @@ import type { UpdatesService } from './updates-service.ts';
 
 export function createUpdatesHandlers(updates: UpdatesService): HandlersFor<keyof typeof updateMethods> {
   return {
-    'updates.create': (input) => updates.create(input),
+    'updates.create': (input, { actor }) => updates.create(input, actor),
     'updates.get': ({ id }) => updates.get(id),
     'updates.list': (input) => updates.list(input),
-    'updates.save': (input) => updates.save(input),
+    'updates.save': (input, { actor }) => updates.save(input, actor),
     'updates.versions': ({ id, limit }) => updates.versions(id, limit),
     'updates.version': ({ id, revision }) => updates.version(id, revision),
-    'updates.restore': (input) => updates.restore(input),
+    'updates.restore': (input, { actor }) => updates.restore(input, actor),
   };
 }

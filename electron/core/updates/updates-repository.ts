@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocSchema, type Doc } from '../../../shared/content/doc.ts';
 import { Channels, Variants } from '../../../shared/domain/variants.ts';
+import { ReviewState } from '../../../shared/domain/review-state.ts';
 import type { Update, UpdateSummary, UpdateVersion, UpdateVersionSummary } from '../../../shared/domain/update.ts';
 import { likePattern, type Row, type SqlExecutor } from '../store/sql.ts';
 
@@ -8,6 +9,7 @@ import { likePattern, type Row, type SqlExecutor } from '../store/sql.ts';
 const JsonColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), DocSchema);
 const ChannelsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), Channels);
 const VariantsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), Variants);
+const TagsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()));
 
 const UpdateRow = z.object({
   id: z.string(),
@@ -19,6 +21,10 @@ const UpdateRow = z.object({
   body_html: z.string(),
   revision: z.coerce.number().int(),
   content_hash: z.string(),
+  review_state: ReviewState,
+  tags_json: TagsColumn,
+  created_by: z.string().nullable(),
+  created_by_name: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -44,6 +50,7 @@ const SummaryRow = z.object({
   summary: z.string(),
   body_text: z.string(),
   revision: z.coerce.number().int(),
+  review_state: ReviewState,
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -61,6 +68,8 @@ export type StoredUpdate = {
   contentHash: string;
   createdAt: string;
   updatedAt: string;
+  /** Who saved this revision (null for rows from before people existed). */
+  savedBy: string | null;
 };
 
 function toUpdate(row: Row): Update {
@@ -75,6 +84,9 @@ function toUpdate(row: Row): Update {
     bodyHtml: r.body_html,
     revision: r.revision,
     contentHash: r.content_hash,
+    reviewState: r.review_state,
+    tags: r.tags_json,
+    createdBy: r.created_by ? { id: r.created_by, name: r.created_by_name ?? '' } : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -96,8 +108,10 @@ export function decodeCursor(cursor: string): { updatedAt: string; id: string } 
   }
 }
 
-const UPDATE_COLUMNS =
-  'id, title, summary, body_json, channels_json, variants_json, body_html, revision, content_hash, created_at, updated_at';
+const UPDATE_SELECT = `SELECT u.id, u.title, u.summary, u.body_json, u.channels_json, u.variants_json, u.body_html,
+    u.revision, u.content_hash, u.review_state, u.tags_json, u.created_by, cb.name AS created_by_name, u.created_at,
+    u.updated_at
+  FROM updates u LEFT JOIN users cb ON cb.id = u.created_by`;
 
 /** Reads and writes updates. Written once, run on SQLite and PostgreSQL alike. */
 export function createUpdatesRepository(db: SqlExecutor) {
@@ -106,8 +120,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
     async insert(u: StoredUpdate): Promise<Update> {
       await db.run(
         `INSERT INTO updates (id, title, summary, body_json, body_html, body_text, revision, content_hash, created_at, updated_at,
-           channels_json, variants_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           channels_json, variants_json, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           u.id,
           u.title,
@@ -121,6 +135,7 @@ export function createUpdatesRepository(db: SqlExecutor) {
           u.updatedAt,
           json(u.channels),
           json(u.variants),
+          u.savedBy,
         ],
       );
       await this.insertVersion(u);
@@ -130,8 +145,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
     async insertVersion(u: StoredUpdate): Promise<void> {
       await db.run(
         `INSERT INTO update_versions (update_id, revision, title, summary, body_json, content_hash, saved_at,
-           channels_json, variants_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+           channels_json, variants_json, saved_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
           u.id,
           u.revision,
@@ -142,6 +157,7 @@ export function createUpdatesRepository(db: SqlExecutor) {
           u.updatedAt,
           json(u.channels),
           json(u.variants),
+          u.savedBy,
         ],
       );
     },
@@ -173,7 +189,7 @@ export function createUpdatesRepository(db: SqlExecutor) {
     },
 
     async get(id: string): Promise<Update | undefined> {
-      const row = await db.one(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE id = $1`, [id]);
+      const row = await db.one(`${UPDATE_SELECT} WHERE u.id = $1`, [id]);
       return row ? toUpdate(row) : undefined;
     },
 
@@ -198,7 +214,7 @@ export function createUpdatesRepository(db: SqlExecutor) {
       }
       params.push(opts.limit + 1);
       const rows = await db.all(
-        `SELECT id, title, summary, body_text, revision, created_at, updated_at FROM updates
+        `SELECT id, title, summary, body_text, revision, review_state, created_at, updated_at FROM updates
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY updated_at DESC, id DESC LIMIT $${params.length}`,
         params,
@@ -213,6 +229,7 @@ export function createUpdatesRepository(db: SqlExecutor) {
           summary: r.summary,
           bodyText: r.body_text,
           revision: r.revision,
+          reviewState: r.review_state,
           createdAt: r.created_at,
           updatedAt: r.updated_at,
         })),

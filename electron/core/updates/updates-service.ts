@@ -6,7 +6,9 @@ import type { Channels, Variants } from '../../../shared/domain/variants.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SqlDb } from '../store/sql.ts';
+import type { SqlDb, SqlExecutor } from '../store/sql.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { requireRole, type Actor } from '../people/actor.ts';
 import { contentHashOf } from './content-hash.ts';
 import { createUpdatesRepository, decodeCursor, type StoredUpdate } from './updates-repository.ts';
 
@@ -16,6 +18,11 @@ export type UpdatesDeps = {
   logger: Logger;
   now: () => Date;
   newId: () => string;
+  audit: AuditLog;
+  /** What an edit does to a review or approval in progress (voids it), inside the saving transaction. */
+  onEdited?: (tx: SqlExecutor, actor: Actor, before: Update, after: Update) => Promise<void>;
+  /** After the saving transaction commits. */
+  afterEdited?: (updateId: string) => void;
 };
 
 /**
@@ -52,11 +59,11 @@ export function storableDoc(doc: Doc): Doc {
 type MasterContent = { title: string; summary: string; body: Doc; channels: Channels; variants: Variants };
 
 /** Creating, autosaving and listing updates. */
-export function createUpdatesService({ db, events, logger, now, newId }: UpdatesDeps) {
+export function createUpdatesService({ db, events, logger, now, newId, audit, onEdited, afterEdited }: UpdatesDeps) {
   const repo = createUpdatesRepository(db);
 
   /** Derives everything stored beside the master content; the body is sanitised here, not trusted. */
-  const prepare = (id: string, content: MasterContent, revision: number) => {
+  const prepare = (id: string, content: MasterContent, revision: number, savedBy: string | null) => {
     const { doc, removedLinks } = sanitizeDoc(storableDoc(content.body));
     if (removedLinks.length > 0) logger.warn('Removed unsafe links from a body', { id, count: removedLinks.length });
     const title = storableText(content.title);
@@ -76,11 +83,13 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
       contentHash: contentHashOf({ title, summary, body: doc, channels: content.channels, variants }),
       createdAt: time,
       updatedAt: time,
+      savedBy,
     } satisfies StoredUpdate;
   };
 
   return {
-    async create(input: ParsedInput<'updates.create'>): Promise<Update> {
+    async create(input: ParsedInput<'updates.create'>, actor: Actor): Promise<Update> {
+      requireRole(actor, ['author'], 'write updates');
       const stored = prepare(
         newId(),
         {
@@ -91,8 +100,19 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
           variants: input.variants,
         },
         1,
+        actor.id,
       );
-      const update = await db.transaction((tx) => createUpdatesRepository(tx).insert(stored));
+      const update = await db.transaction(async (tx) => {
+        const created = await createUpdatesRepository(tx).insert(stored);
+        await audit.record(tx, actor, {
+          action: 'update.created',
+          subjectType: 'update',
+          subjectId: created.id,
+          contentHash: created.contentHash,
+          details: { revision: 1, title: created.title },
+        });
+        return created;
+      });
       events.emit('update.changed', { id: update.id, revision: update.revision, updatedAt: update.updatedAt });
       return update;
     },
@@ -104,7 +124,8 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
     },
 
     /** Saves a new revision. A save based on an older revision is refused, so two editors never overwrite each other silently. */
-    async save(input: ParsedInput<'updates.save'>): Promise<Update> {
+    async save(input: ParsedInput<'updates.save'>, actor: Actor): Promise<Update> {
+      requireRole(actor, ['author'], 'edit updates');
       const result = await db.transaction(async (tx) => {
         const txRepo = createUpdatesRepository(tx);
         const current = await txRepo.get(input.id);
@@ -119,6 +140,7 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
           input.id,
           { ...input, channels: input.channels ?? current.channels, variants: input.variants ?? current.variants },
           current.revision + 1,
+          actor.id,
         );
         if (next.contentHash === current.contentHash) return { update: current, changed: false };
         const stored = { ...next, createdAt: current.createdAt };
@@ -128,11 +150,21 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
             'This update was changed elsewhere while saving. Reload it to see the latest.',
           );
         }
+        const saved = (await txRepo.get(input.id)) as Update;
+        await onEdited?.(tx, actor, current, saved);
+        await audit.record(tx, actor, {
+          action: 'update.edited',
+          subjectType: 'update',
+          subjectId: saved.id,
+          contentHash: saved.contentHash,
+          details: { revision: saved.revision, previousContentHash: current.contentHash },
+        });
         return { update: (await txRepo.get(input.id)) as Update, changed: true };
       });
       if (result.changed) {
         const u = result.update;
         events.emit('update.changed', { id: u.id, revision: u.revision, updatedAt: u.updatedAt });
+        afterEdited?.(u.id);
       }
       return result.update;
     },
@@ -168,7 +200,7 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
     },
 
     /** Restoring is a save of the old content, so history only ever grows and the restore is itself undoable. */
-    async restore(input: ParsedInput<'updates.restore'>): Promise<Update> {
+    async restore(input: ParsedInput<'updates.restore'>, actor: Actor): Promise<Update> {
       const old = await this.version(input.id, input.revision);
       return this.save({
         id: input.id,
@@ -178,7 +210,7 @@ export function createUpdatesService({ db, events, logger, now, newId }: Updates
         body: old.body,
         channels: old.channels,
         variants: old.variants,
-      });
+      }, actor);
     },
   };
 }

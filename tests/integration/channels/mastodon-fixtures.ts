@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import type { Doc } from '../../../shared/content/doc.ts';
 import type { Delivery, DeliveryStatus } from '../../../shared/domain/queue.ts';
@@ -48,7 +49,9 @@ export async function openMastodonRig(
   const channels = createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS);
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
   const logger = createLogger('test', () => undefined);
-  const core = scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels }));
+  const core = await signedIn(
+    scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels })),
+  );
   const worker = createQueueWorker({
     db,
     channels,
@@ -78,6 +81,7 @@ export async function openMastodonRig(
         channels: ['mastodon'],
         variants: update.variants ?? {},
       });
+      await approveCurrent(core, created.id);
       const publication = await callOk(core, 'queue.publish', { updateId: created.id, targetIds: [target.id] });
       return publication.deliveries[0]?.id ?? '';
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ async function openCore() {
   const channels = createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS);
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
   const logger = createLogger('test', () => undefined);
-  const core = scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels }));
+  const core = await signedIn(
+    scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels })),
+  );
   const worker = createQueueWorker({ db, channels, credentials: async () => undefined, logger, ...FAST });
   scope.db({ ...db, close: () => worker.stop() });
   return { core, worker };
@@ -68,6 +71,7 @@ describe('static site through the queue', () => {
       channels: ['website'],
       variants: { website: { title: 'Green bins move to Tuesdays' } },
     });
+    await approveCurrent(core, update.id);
     const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
     worker.start();
     const deliveryId = publication.deliveries[0]?.id ?? '';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ it('holds the other channels until the website is delivered, then they link to t
   const channels = createChannelRegistry([...BUILT_IN_CHANNEL_ADAPTERS, ...channelAdapters]);
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
   const logger = createLogger('test', () => undefined);
-  const core = scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels }));
+  const core = await signedIn(
+    scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels })),
+  );
   const sink = await startHttpSink();
   scope.db({ ...db, close: () => sink.stop() });
 
@@ -46,6 +49,7 @@ it('holds the other channels until the website is delivered, then they link to t
   });
   const update = await callOk(core, 'updates.create', { title: 'Library reopens', summary: 'On Monday at 9am.' });
   // The social target is listed first: publishing still puts the website first.
+  await approveCurrent(core, update.id);
   const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [social.id, website.id] });
   const socialDelivery = publication.deliveries.find((d) => d.targetId === social.id);
   const websiteDelivery = publication.deliveries.find((d) => d.targetId === website.id);
@@ -61,6 +65,7 @@ it('holds the other channels until the website is delivered, then they link to t
   await worker.stop();
 
   // A fresh publication with the website left to go: the social post goes after it and links to it.
+  await approveCurrent(core, update.id);
   const second = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [social.id, website.id] });
   const again = createQueueWorker({ db, channels, credentials: async () => undefined, logger, ...FAST });
   scope.db({ ...db, close: () => again.stop() });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { createCore } from '../../../electron/core/app.ts';
@@ -49,8 +50,8 @@ export async function openXHarness(scope: ReturnType<typeof createScope>, option
   const channels = createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS);
   const secretStore = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
   const logger = createLogger('test', () => undefined);
-  const core = scope.core(
-    createCore({ db, settings: createMemorySettingsStore(), secrets: secretStore, logger, channels }),
+  const core = await signedIn(
+    scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets: secretStore, logger, channels })),
   );
   const credentials = async (_targetId: string, name: string) => secrets[name];
   const worker = createQueueWorker({ db, channels, credentials, logger, ...FAST });
@@ -70,6 +71,7 @@ export async function openXHarness(scope: ReturnType<typeof createScope>, option
       channels: ['x'],
       variants: input.variants ?? {},
     });
+    await approveCurrent(core, update.id);
     const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
     return { publicationId: publication.id, deliveryId: publication.deliveries[0]?.id ?? '' };
   }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { approveCurrent } from '../../support/people.ts';
 import { X_RULES_SINK_KIND } from '../../support/http-sink-channel.ts';
 import { callError, callOk, createScope, ENGINES, openQueueHarness, usePostgres } from './queue-harness.ts';
 
@@ -27,7 +28,12 @@ describe.each(ENGINES)('pre-send check on $engine', ({ engine }) => {
       channels: ['x'],
       variants: { x: { text: 'Gritters are out tonight on all priority routes. '.repeat(7).trim() } },
     });
-    const error = await callError(h.core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
+    const error = await callError(h.core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [target.id],
+      // Urgent publish skips approval, never the content checks.
+      urgent: { reason: 'Testing the pre-send check' },
+    });
     // 49 characters a sentence, 7 times, less the trailing space: 342.
     expect(error.code).toBe('invalid_input');
     expect(error.field).toBe('updateId');
@@ -46,6 +52,7 @@ describe.each(ENGINES)('pre-send check on $engine', ({ engine }) => {
       body: update.body,
       variants: { x: { text: update.variants.x?.text ?? '', thread: true } },
     });
+    await approveCurrent(h.core, update.id);
     const publication = await callOk(h.core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
     expect(publication.deliveries).toHaveLength(1);
   });
@@ -58,7 +65,12 @@ describe.each(ENGINES)('pre-send check on $engine', ({ engine }) => {
       summary: 'Gritters are out tonight on all priority routes. '.repeat(6).trim(),
       channels: ['website'],
     });
-    const error = await callError(h.core, 'queue.publish', { updateId: update.id, targetIds: [xTarget.id] });
+    const error = await callError(h.core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [xTarget.id],
+      // Urgent publish skips approval, never the content checks.
+      urgent: { reason: 'Testing the pre-send check' },
+    });
     expect(error.message).toMatch(/X post: X post has \d+ characters; the limit is 280\./);
     expect(await count(h.db, 'deliveries')).toBe(0);
   });
@@ -80,7 +92,12 @@ describe.each(ENGINES)('pre-send check on $engine', ({ engine }) => {
       channels: ['website'],
       body: { type: 'doc', content: [{ type: 'image', attrs: { src: `media:${media.id}`, alt: '' } }] },
     });
-    const error = await callError(h.core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
+    const error = await callError(h.core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [target.id],
+      // Urgent publish skips approval, never the content checks.
+      urgent: { reason: 'Testing the pre-send check' },
+    });
     expect(error.message).toContain('image 1');
     expect(error.issues?.[0]?.path).toBe('image 1');
     expect(await count(h.db, 'deliveries')).toBe(0);

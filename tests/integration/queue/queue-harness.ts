@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { CoreEvent } from '../../../shared/contract.ts';
@@ -93,8 +94,17 @@ export async function openQueueHarness(
   const events: CoreEvent[] = [];
   const changes: DeliveryChanged[] = [];
   const logger = createLogger('test', (record) => logs.push(record));
-  const core = scope.core(
-    createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels, ...options }),
+  const core = await signedIn(
+    scope.core(
+      createCore({
+        db,
+        settings: createMemorySettingsStore({ idleLockMinutes: 480 }),
+        secrets,
+        logger,
+        channels,
+        ...options,
+      }),
+    ),
   );
   core.subscribe((event) => events.push(event));
   const workers: QueueWorker[] = [];
@@ -141,6 +151,7 @@ export async function openQueueHarness(
         summary: 'From Monday',
         body: plainBody('Green bins are collected on Tuesdays from 6 July.'),
       });
+      await approveCurrent(core, update.id);
       return callOk(core, 'queue.publish', {
         updateId: update.id,
         targetIds: targets.map((t) => t.id),

@@ -14,6 +14,7 @@ import type { Doc } from '../../../shared/content/doc.ts';
 import { docToHtml } from '../../../shared/content/render.ts';
 import type { CoreErrorShape } from '../../../shared/domain/errors.ts';
 import { createCore, type Core } from '../../../electron/core/app.ts';
+import { signedIn } from '../../support/people.ts';
 import { createLogger, type LogRecord } from '../../../electron/core/logging/logger.ts';
 import { createAesGcmCipher, createFileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
 import { createMemorySettingsStore } from '../../../electron/core/settings/settings-store.ts';
@@ -120,15 +121,16 @@ export async function openTestCore(
   const db = await openStore(location);
   const logs: LogRecord[] = [];
   const events: CoreEvent[] = [];
-  const core = scope.core(
+  const raw = scope.core(
     createCore({
       db,
-      settings: createMemorySettingsStore(),
+      settings: createMemorySettingsStore({ idleLockMinutes: 480 }),
       secrets: createFileSecretStore(join(scope.tempDir(), 'secrets.json'), createAesGcmCipher(randomBytes(32))),
       logger: createLogger('test', (record) => logs.push(record)),
       now: clock.now,
     }),
   );
+  const core = await signedIn(raw);
   core.subscribe((event) => events.push(event));
   return { core, db, clock, logs, events };
 }
@@ -442,6 +444,7 @@ export function defineStoreSuite(harness: StoreHarness): void {
         body: plainBody('b'),
         channels: ['website' as const],
         variants: {},
+        savedBy: null,
         bodyHtml: '<p>b</p>',
         bodyText: 'b',
         revision: 1,

@@ -17,6 +17,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
   server = await startWebServer({ core: temp.core, staticDir, logger: createLogger('web', () => undefined) });
   client = createClient(httpTransport(`http://127.0.0.1:${server.port}`, server.token));
+  client.setSession(temp.session);
 });
 
 afterAll(async () => {

@@ -31,7 +31,12 @@ afterAll(async () => {
 const call = (method: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${server.token}`,
+      'x-town-crier-session': temp.session,
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
@@ -50,6 +55,20 @@ function rawGet(path: string, headers: Record<string, string>): Promise<number> 
 describe('web host API', () => {
   it('binds to 127.0.0.1 and prints a tokened address', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('needs a signed-in session for every method but the public ones, sent in its own header', async () => {
+    const anonymous = await call('updates.list', {}, { 'x-town-crier-session': '' });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    const forged = await call('updates.list', {}, { 'x-town-crier-session': 'not-a-session-token' });
+    expect(forged.status).toBe(401);
+    const info = await call('app.info', {}, { 'x-town-crier-session': '' });
+    expect(info.status).toBe(200);
+    const state = await (await call('auth.state', {}, { 'x-town-crier-session': '' })).json();
+    expect(state).toMatchObject({ ok: true, value: { state: 'signed_out' } });
+    const mine = await (await call('auth.state', {})).json();
+    expect(mine).toMatchObject({ ok: true, value: { state: 'signed_in', session: { user: { name: 'Ada Admin' } } } });
   });
 
   it('refuses a call without the token with 401', async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { signedIn } from '../../support/people.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -144,7 +145,7 @@ describe('start-up', () => {
 
   it('forwards core events to the window', async () => {
     const run = running(await start());
-    await run.core.call('updates.create', { title: 'Road closed' });
+    await (await signedIn(run.core)).call('updates.create', { title: 'Road closed' });
     expect(
       onlyWindow().webContents.sent.map(([channel, event]) => [channel, (event as { name: string }).name]),
     ).toEqual([['crier:event', 'update.changed']]);
@@ -195,15 +196,17 @@ describe('start-up', () => {
 describe('shutdown', () => {
   it('holds the quit until the store is closed, then quits and stops answering IPC', async () => {
     const run = running(await start());
+    const core = await signedIn(run.core);
     const event = await quit();
     expect(event.defaultPrevented).toBe(true);
     expect(fakeElectron.ipcMain.handlers.size).toBe(0);
-    await expect(run.core.call('updates.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
+    await expect(core.call('updates.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
   it('runs the queue worker while open and stops it before the store closes', async () => {
     const run = running(await start());
-    await expect(run.core.call('app.status', {})).resolves.toEqual({
+    const core = await signedIn(run.core);
+    await expect(core.call('app.status', {})).resolves.toEqual({
       ok: true,
       value: { worker: { state: 'running', sending: 0 } },
     });
@@ -211,9 +214,10 @@ describe('shutdown', () => {
     expect(logs.map((r) => r.message)).toEqual(
       expect.arrayContaining(['Queue worker started', 'Queue worker stopped']),
     );
-    await expect(run.core.call('app.status', {})).resolves.toEqual({
-      ok: true,
-      value: { worker: { state: 'stopped', sending: 0 } },
+    // After the quit the store is closed, so even a signed-in call is refused (the worker's stop is logged above).
+    await expect(run.core.call('app.status', {}, { session: core.session })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
     });
   });
 
@@ -259,8 +263,9 @@ describe('data paths', () => {
   it('puts SQLite, settings and secrets in the --data folder', async () => {
     const dataDir = join(userData, 'profile');
     const run = running(await start(['town-crier', '--data', dataDir]));
-    await run.core.call('settings.update', { organisationName: 'Borsetshire' });
-    await run.core.call('secrets.set', { name: 'x.token', value: 'abc' });
+    const core = await signedIn(run.core);
+    expect((await core.call('settings.update', { organisationName: 'Borsetshire' })).ok).toBe(true);
+    expect((await core.call('secrets.set', { name: 'x.token', value: 'abc' })).ok).toBe(true);
     expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
     expect(existsSync(join(dataDir, 'settings.json'))).toBe(true);
     expect(existsSync(join(dataDir, 'desktop-secrets.json'))).toBe(true);

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { signedIn } from '../../support/people.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -259,10 +260,21 @@ describe('with the real core', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('returns the core’s Result for a valid call', async () => {
+  it('returns the core’s Result for a valid call, with the page’s session passed through', async () => {
+    const setup = await call(window.invokeEventFromMainFrame(), {
+      method: 'auth.setup',
+      input: { name: 'Ada Admin', email: 'ada@council.example', password: 'correct horse battery' },
+    });
+    const session = setup.ok ? (setup.value as { token: string }).token : '';
+    const anonymous = await call(window.invokeEventFromMainFrame(), {
+      method: 'updates.create',
+      input: { title: 'Bin day moves' },
+    });
+    expect(anonymous).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     const result = await call(window.invokeEventFromMainFrame(), {
       method: 'updates.create',
       input: { title: 'Bin day moves' },
+      session,
     });
     expect(result.ok).toBe(true);
     expect(result.ok && (result.value as { title: string }).title).toBe('Bin day moves');
@@ -280,7 +292,12 @@ describe('with the real core', () => {
   });
 
   it('passes the core’s invalid_input Result straight through', async () => {
-    const result = await call(window.invokeEventFromMainFrame(), { method: 'updates.get', input: { id: 'nope' } });
+    const { session } = await signedIn(core);
+    const result = await call(window.invokeEventFromMainFrame(), {
+      method: 'updates.get',
+      input: { id: 'nope' },
+      session,
+    });
     expect(result.ok ? undefined : result.error).toMatchObject({ code: 'invalid_input', field: 'id' });
   });
 
@@ -291,7 +308,8 @@ describe('with the real core', () => {
 
   it('never writes a secret value to the log, whatever path the call takes', async () => {
     const secret = 'hunter2-Sup3r-S3cret-token';
-    const set = { method: 'secrets.set', input: { name: 'x.api-key', value: secret } };
+    const { session } = await signedIn(core);
+    const set = { method: 'secrets.set', input: { name: 'x.api-key', value: secret }, session };
     expect((await call(window.invokeEventFromMainFrame(), set)).ok).toBe(true);
     // Untrusted sender, malformed payload, invalid input, and a key store that has gone away:
     await call({ sender: window.webContents, senderFrame: null }, set);

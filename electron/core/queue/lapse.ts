@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createAuditLog } from '../audit/audit-log.ts';
+import { WORKER_ACTOR } from '../people/actor.ts';
+import { activeApproverIds, insertNotifications } from '../review/notifications.ts';
+import { applyDeliveryEvent } from './apply-event.ts';
+import { createDeliveryRepository } from './delivery-repository.ts';
+import { workerStep, type WorkerEnv } from './worker-env.ts';
+
+/**
+ * A publication scheduled before its approval arrived (`pending`) whose send
+ * time has come without approval is not sent: its deliveries are cancelled,
+ * it is marked `lapsed`, and the author, the publisher and every approver are
+ * told (issue 4: "a scheduled update whose approval has not arrived by its
+ * send time is not sent"). The claim never takes a pending publication's
+ * deliveries, so this is the only thing that happens to them at their time.
+ */
+export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
+  const time = env.now();
+  const due = await env.db.all(
+    `SELECT DISTINCT p.id FROM publications p JOIN deliveries d ON d.publication_id = p.id
+     WHERE p.authorisation = 'pending' AND d.status IN ('scheduled', 'queued') AND d.next_attempt_at <= $1
+     LIMIT 50`,
+    [time.toISOString()],
+  );
+  const audit = createAuditLog({ now: env.now });
+  const lapsed: string[] = [];
+  for (const row of due) {
+    const publicationId = String(row.id);
+    const result = await env.db.transaction(async (tx) => {
+      const lock = tx.engine === 'postgres' ? 'FOR UPDATE OF p' : '';
+      const p = await tx.one(
+        `SELECT p.id, p.update_id, p.update_revision, p.created_by, u.title, u.created_by AS author
+         FROM publications p JOIN updates u ON u.id = p.update_id
+         WHERE p.id = $1 AND p.authorisation = 'pending' ${lock}`,
+        [publicationId],
+      );
+      if (!p) return null; // approved (or lapsed by another worker) meanwhile
+      await tx.run(`UPDATE publications SET authorisation = 'lapsed' WHERE id = $1`, [publicationId]);
+      const repo = createDeliveryRepository(tx);
+      const changes = [];
+      const ids = await tx.all(`SELECT id FROM deliveries WHERE publication_id = $1`, [publicationId]);
+      for (const d of ids) {
+        const record = await repo.get(String(d.id), { lock: true });
+        if (!record) continue;
+        const step = await applyDeliveryEvent(tx, record, { type: 'cancel' }, workerStep(env, undefined, time));
+        if (step.ok) changes.push(step.change);
+      }
+      const title = String(p.title) || 'Untitled update';
+      const message = `“${title}” was not sent: its send time came before it was approved. Approve it, then publish it again.`;
+      await insertNotifications(tx, {
+        userIds: [
+          ...(p.author ? [String(p.author)] : []),
+          ...(p.created_by ? [String(p.created_by)] : []),
+          ...(await activeApproverIds(tx)),
+        ],
+        updateId: String(p.update_id),
+        kind: 'not_sent',
+        message,
+        at: time.toISOString(),
+        newId: randomUUID,
+      });
+      await tx.run(
+        `INSERT INTO review_comments (id, update_id, submission_id, reply_to, revision, author_id, kind, body, created_at)
+         VALUES ($1, $2, NULL, NULL, $3, NULL, 'not_sent', $4, $5)`,
+        [randomUUID(), String(p.update_id), Number(p.update_revision), message, time.toISOString()],
+      );
+      await audit.record(tx, { ...WORKER_ACTOR, name: `Queue worker ${env.id}` }, {
+        action: 'publication.not_sent',
+        subjectType: 'publication',
+        subjectId: publicationId,
+        details: { updateId: String(p.update_id), revision: Number(p.update_revision), reason: 'not approved by its send time' },
+      });
+      return changes;
+    });
+    if (result) {
+      result.forEach(env.emit);
+      lapsed.push(publicationId);
+      env.logger.warn('A scheduled publication was not sent: it was not approved by its send time', { publicationId });
+    }
+  }
+  return lapsed;
+}
