@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ADA } from './people.ts';
 
 export type RunningWebHost = {
   url: string;
@@ -66,4 +67,35 @@ export async function startWebHost(options: { dataDir?: string; args?: string[] 
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Calls a method on a running web host over HTTP, as the page does; `session` is a signed-in person's token. */
+export async function callHost<T = unknown>(
+  host: Pick<RunningWebHost, 'origin' | 'token'>,
+  method: string,
+  input: unknown,
+  session?: string,
+): Promise<T> {
+  const res = await fetch(`${host.origin}/api/${method}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${host.token}`,
+      ...(session ? { 'x-town-crier-session': session } : {}),
+    },
+    body: JSON.stringify(input),
+  });
+  const result = (await res.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  if (!result.ok) throw new Error(`${method} failed: ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+/** First-run set-up over HTTP (or Ada signing in when it was done before); returns her session token. */
+export async function adminSession(host: Pick<RunningWebHost, 'origin' | 'token'>): Promise<string> {
+  const state = await callHost<{ state: string }>(host, 'auth.state', {});
+  const admin =
+    state.state === 'setup'
+      ? await callHost<{ token: string }>(host, 'auth.setup', ADA)
+      : await callHost<{ token: string }>(host, 'auth.signIn', { email: ADA.email, password: ADA.password });
+  return admin.token;
 }

@@ -265,10 +265,8 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
 
     async unlock(token: string | undefined, password: string): Promise<SessionInfo> {
       const id = token ? tokenId(token) : '';
-      const row = await db.one(
-        'SELECT user_id FROM sessions WHERE id = $1 AND ended_at IS NULL AND locked_at IS NOT NULL',
-        [id],
-      );
+      // Locked, or idle long enough to lock on its next call: either way the password opens it again.
+      const row = await db.one('SELECT user_id FROM sessions WHERE id = $1 AND ended_at IS NULL', [id]);
       const user = row ? await byId(db, String(row.user_id)) : undefined;
       if (!user || user.disabled) throw new CoreError('unauthorized', 'This session has ended. Sign in again.');
       if (tooManyFailures(emailKey(user.email))) {

@@ -13,7 +13,7 @@ import type { DeliveryRecord } from './queue-rows.ts';
 /** What applying a step needs besides the delivery: the time, who acts, and the queue's policy. */
 export type StepContext = {
   now: Date;
-  /** 'worker:<id>' or 'person' (recorded in the history). */
+  /** 'worker:<id>' or 'person:<user id>' (recorded in the history). */
   actor: string;
   policy: QueuePolicy;
   /** The wait before the next attempt after `attempt`, at least `minMs`. */

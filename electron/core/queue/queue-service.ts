@@ -184,15 +184,16 @@ export function createQueueService(deps: QueueServiceDeps) {
         const txRepo = createQueueRepository(tx);
         const version = await txRepo.currentVersion(input.updateId);
         if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
-        const authorisation = input.urgent
-          ? 'urgent'
-          : await authorisationOf(tx, input.updateId, version, settings, later);
         const targets = await txRepo.getTargets(input.targetIds);
         if (targets.length !== input.targetIds.length) {
           throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {
             field: 'targetIds',
           });
         }
+        // Approved (or urgent) is checked after the targets exist and before the content checks.
+        const authorisation = input.urgent
+          ? 'urgent'
+          : await authorisationOf(tx, input.updateId, version, settings, later);
         await refuseIfNotSendable(
           tx,
           input.updateId,
@@ -240,7 +241,7 @@ export function createQueueService(deps: QueueServiceDeps) {
           await history.insertHistory({
             deliveryId,
             at: createdAt,
-            actor: 'person',
+            actor: `person:${actor.id}`,
             event: 'publish',
             fromStatus: null,
             toStatus: status,

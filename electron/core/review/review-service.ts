@@ -596,7 +596,7 @@ export function createReviewService(deps: ReviewDeps) {
      * update goes back to draft, and a publication scheduled for later now
      * carries the new version and waits for a new approval.
      */
-    async onEdited(tx: SqlExecutor, actor: Actor, before: Update, after: Update): Promise<void> {
+    async onEdited(tx: SqlExecutor, actor: Actor, before: Update, after: Update): Promise<boolean> {
       const time = now().toISOString();
       const open = await openSubmission(tx, before.id);
       if (open) {
@@ -618,7 +618,7 @@ export function createReviewService(deps: ReviewDeps) {
           [after.revision, after.contentHash, String(p.id)],
         );
       }
-      if (before.reviewState === 'draft' && !open && voidedApprovals === 0 && held.length === 0) return;
+      if (before.reviewState === 'draft' && !open && voidedApprovals === 0 && held.length === 0) return false;
       await setState(tx, before.id, 'draft');
       const was =
         before.reviewState === 'approved'
@@ -660,6 +660,7 @@ export function createReviewService(deps: ReviewDeps) {
           scheduledPublicationsHeld: held.map((p) => String(p.id)),
         },
       });
+      return true;
     },
     announce,
 

@@ -20,7 +20,7 @@ export type UpdatesDeps = {
   newId: () => string;
   audit: AuditLog;
   /** What an edit does to a review or approval in progress (voids it), inside the saving transaction. */
-  onEdited?: (tx: SqlExecutor, actor: Actor, before: Update, after: Update) => Promise<void>;
+  onEdited?: (tx: SqlExecutor, actor: Actor, before: Update, after: Update) => Promise<boolean>;
   /** After the saving transaction commits. */
   afterEdited?: (updateId: string) => void;
 };
@@ -142,7 +142,7 @@ export function createUpdatesService({ db, events, logger, now, newId, audit, on
           current.revision + 1,
           actor.id,
         );
-        if (next.contentHash === current.contentHash) return { update: current, changed: false };
+        if (next.contentHash === current.contentHash) return { update: current, changed: false, reviewChanged: false };
         const stored = { ...next, createdAt: current.createdAt };
         if (!(await txRepo.saveRevision(stored, input.baseRevision))) {
           throw new CoreError(
@@ -151,7 +151,7 @@ export function createUpdatesService({ db, events, logger, now, newId, audit, on
           );
         }
         const saved = (await txRepo.get(input.id)) as Update;
-        await onEdited?.(tx, actor, current, saved);
+        const reviewChanged = (await onEdited?.(tx, actor, current, saved)) ?? false;
         await audit.record(tx, actor, {
           action: 'update.edited',
           subjectType: 'update',
@@ -159,12 +159,12 @@ export function createUpdatesService({ db, events, logger, now, newId, audit, on
           contentHash: saved.contentHash,
           details: { revision: saved.revision, previousContentHash: current.contentHash },
         });
-        return { update: (await txRepo.get(input.id)) as Update, changed: true };
+        return { update: (await txRepo.get(input.id)) as Update, changed: true, reviewChanged };
       });
       if (result.changed) {
         const u = result.update;
         events.emit('update.changed', { id: u.id, revision: u.revision, updatedAt: u.updatedAt });
-        afterEdited?.(u.id);
+        if (result.reviewChanged) afterEdited?.(u.id);
       }
       return result.update;
     },

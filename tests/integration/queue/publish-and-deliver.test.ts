@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { approveCurrent, approverFor } from '../../support/people.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainBody } from '../store/store-suite.ts';
 import {
@@ -34,7 +35,14 @@ describe.each(ENGINES)('publishing on $engine', ({ engine }) => {
     const h = await open();
     const [a, b] = [await h.target(), await h.target()];
     const publication = await h.publish([a, b]);
-    expect(publication).toMatchObject({ updateRevision: 1, status: 'publishing', scheduledAt: null, createdBy: null });
+    expect(publication).toMatchObject({
+      updateRevision: 1,
+      status: 'publishing',
+      scheduledAt: null,
+      createdBy: (h.core as unknown as { userId: string }).userId,
+      authorisation: 'approved',
+      urgentReason: null,
+    });
     expect(publication.deliveries.map((d) => d.targetId).sort()).toEqual([a.id, b.id].sort());
     for (const d of publication.deliveries) {
       expect(d).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: publication.createdAt, lastError: null });
@@ -72,6 +80,7 @@ describe.each(ENGINES)('publishing on $engine', ({ engine }) => {
     });
     const [a, b] = [await h.target(), await h.target()];
     const update = await callOk(h.core, 'updates.create', { title: 'T', summary: '', body: plainBody('x') });
+    await approveCurrent(h.core, update.id);
 
     const missing = await callError(h.core, 'queue.publish', { updateId: update.id, targetIds: [a.id, randomUUID()] });
     expect(missing).toMatchObject({ code: 'not_found', field: 'targetIds' });
@@ -118,7 +127,7 @@ describe.each(ENGINES)('publishing on $engine', ({ engine }) => {
       expect.objectContaining({ attempt: 1, outcome: 'delivered', worker: worker.id, error: null }),
     ]);
     expect(detail.history.map((e) => [e.event, e.fromStatus, e.toStatus, e.actor])).toEqual([
-      ['publish', null, 'queued', 'person'],
+      ['publish', null, 'queued', `person:${(h.core as unknown as { userId: string }).userId}`],
       ['claim', 'queued', 'sending', `worker:${worker.id}`],
       ['succeeded', 'sending', 'delivered', `worker:${worker.id}`],
     ]);
@@ -129,7 +138,8 @@ describe.each(ENGINES)('publishing on $engine', ({ engine }) => {
   it('keeps a scheduled delivery until its time (given in any offset, stored in UTC)', async () => {
     const h = await open();
     const target = await h.target();
-    const at = new Date(Date.now() + 600);
+    await approverFor(h.core); // made before the clock starts: adding a person hashes a password
+    const at = new Date(Date.now() + 1500);
     const inLondonSummer = new Date(at.getTime() + 3_600_000).toISOString().replace('Z', '+01:00');
     const publication = await h.publish([target], { scheduledAt: inLondonSummer });
     expect(publication.scheduledAt).toBe(at.toISOString());

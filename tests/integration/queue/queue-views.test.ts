@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unlockAfterIdle } from '../../support/people.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../../shared/contract.ts';
 import { createClock } from '../store/store-suite.ts';
@@ -42,6 +43,7 @@ describe.each(ENGINES)('queue views on $engine', ({ engine }) => {
     await worker.stop();
     const queued = await h.publish([target], { title: 'Queued' });
     clock.advance(24 * 3_600_000);
+    await unlockAfterIdle(h.core); // a day later the sessions have locked
     const tomorrow = await h.publish([target], { title: 'Tomorrow' });
     clock.advance(-24 * 3_600_000);
 

@@ -54,7 +54,11 @@ describe.each(ENGINES)('unknown outcomes on $engine', ({ engine }) => {
       lastError: null,
     });
     const history = (await callOk(h.core, 'queue.get', { publicationId: unconfirmed.publicationId })).history;
-    expect(history.at(-1)).toMatchObject({ event: 'resolve_sent', actor: 'person', toStatus: 'delivered' });
+    expect(history.at(-1)).toMatchObject({
+      event: 'resolve_sent',
+      actor: `person:${(h.core as unknown as { userId: string }).userId}`,
+      toStatus: 'delivered',
+    });
     expect(h.logs.some((l) => l.message === 'A person changed a delivery')).toBe(true);
     expect((await callError(h.core, 'queue.resolve', { deliveryId: id, outcome: 'send_again' })).code).toBe('conflict');
   });

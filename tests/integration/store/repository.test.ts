@@ -234,7 +234,7 @@ describe('PostgreSQL specifics', () => {
       const { core, db } = await openTestCore(
         scope,
         { dataDir: scope.tempDir(), databaseUrl: url },
-        createClock('2026-07-01T23:30:00.123Z'),
+        createClock('2026-07-01T23:30:00.123Z', 0),
       );
       expect(await db.one('SHOW timezone')).toEqual({ TimeZone: timeZone });
       const created = await callOk(core, 'updates.create', { title: timeZone, summary: '', body: plainBody('x') });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWebHost, type RunningWebHost } from '../../support/web-host.ts';
+import { adminSession, startWebHost, type RunningWebHost } from '../../support/web-host.ts';
 
 let host: RunningWebHost;
 let staticDir: string;
@@ -27,7 +27,11 @@ it('prints exactly one line: the tokened 127.0.0.1 address', async () => {
 it('stores updates in a SQLite file in the data folder and secrets in a 0600 file', async () => {
   const res = await fetch(`${host.origin}/api/secrets.set`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${host.token}`,
+      'x-town-crier-session': await adminSession(host),
+    },
     body: JSON.stringify({ name: 'smtp.password', value: 'not-in-the-clear' }),
   });
   expect(res.status).toBe(200);
