@@ -219,7 +219,7 @@ export function createBlueskyAdapter(): ChannelAdapter<BlueskySettings> {
           await recordPosted(ctx, posted);
         }
       } catch (error) {
-        throw withProgress(error, posted, posts.length, client.handle);
+        throw withProgress(error, posted, posts.length, ctx.settings.handle);
       }
       const first = posted[0];
       if (!first) throw new Error('No Bluesky post was recorded');

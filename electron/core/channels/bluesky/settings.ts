@@ -38,7 +38,8 @@ export const BlueskySettings = z.object({
     .refine(
       (value) => value.length <= 253 && (HANDLE.test(value) || DID.test(value)),
       'Enter the account’s handle, like borsetshire.bsky.social (without the @)',
-    ),
+    )
+    .meta({ title: 'Handle', description: 'The account’s handle, like borsetshire.bsky.social' }),
   serviceUrl: z
     .string()
     .trim()
@@ -47,7 +48,11 @@ export const BlueskySettings = z.object({
       'The server address must be like https://bsky.social (http:// only for localhost), with no path',
     )
     .transform((value) => value.replace(/\/+$/, ''))
-    .default(BLUESKY_SERVICE_URL),
+    .default(BLUESKY_SERVICE_URL)
+    .meta({
+      title: 'Server address',
+      description: 'Leave as https://bsky.social unless the account is hosted on its own server (PDS)',
+    }),
   /** How long one request may take before its outcome counts as unknown. */
   timeoutMs: z.number().int().min(100).max(120_000).default(30_000),
 });
