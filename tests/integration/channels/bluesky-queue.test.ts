@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderVariant } from '../../../shared/channels/variants.ts';
 import { makePng } from '../../support/images.ts';
@@ -103,6 +105,54 @@ describe('Bluesky through the queue', () => {
     expect(posts[2]?.reply?.root).toEqual({ uri: posts[0]?.uri, cid: posts[0]?.cid });
     // Posts 1 and 2 were never requested again: 3 creates before the stop, 1 after.
     expect(rig.emulator.count('com.atproto.repo.createRecord')).toBe(4);
+  });
+
+  it('a thread refused at post 2 (503) resumes from post 2 and ends with exactly 3 posts in a chain', async () => {
+    const rig = await openBlueskyRig(scope);
+    rig.emulator.failNext(
+      'com.atproto.repo.createRecord',
+      { kind: 'status', status: 503, error: 'NotEnoughResources', message: 'Service Unavailable' },
+      1,
+    );
+    const id = await rig.publish({ variants: { bluesky: { text: threadText(700), thread: true } } });
+    rig.worker.start();
+    expect(await rig.waitFor(id, [...SETTLED])).toMatchObject({ status: 'delivered', attempts: 2 });
+    const posts = rig.emulator.posts;
+    expect(posts).toHaveLength(3);
+    expect(posts.map((p) => p.reply?.parent.uri ?? null)).toEqual([null, posts[0]?.uri, posts[1]?.uri]);
+    // Post 1, post 2 (refused), then post 2 and 3: post 1 was not written again.
+    expect(rig.emulator.count('com.atproto.repo.createRecord')).toBe(4);
+  });
+
+  it('waits for the website, then links to its article: a facet over the link and a link card', async () => {
+    const rig = await openBlueskyRig(scope);
+    const folder = join(scope.tempDir(), 'site');
+    mkdirSync(folder);
+    const website = await callOk(rig.core, 'channels.create', {
+      kind: 'website.static',
+      name: 'News site',
+      settings: { folder, siteUrl: 'https://news.example.gov.uk', siteTitle: 'Borsetshire Council' },
+    });
+    const update = await callOk(rig.core, 'updates.create', {
+      title: 'Library reopens',
+      summary: 'On Monday at 9am.',
+      channels: ['website', 'bluesky'],
+    });
+    const publication = await callOk(rig.core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [rig.targetId, website.id],
+    });
+    rig.worker.start();
+    const bluesky = publication.deliveries.find((d) => d.targetId === rig.targetId);
+    const delivered = await rig.waitFor(bluesky?.id ?? '', [...SETTLED]);
+    expect(delivered.status).toBe('delivered');
+    const article = 'https://news.example.gov.uk/news/library-reopens/';
+    const [post] = rig.emulator.posts;
+    expect(post?.text).toContain(article);
+    expect(post?.embed).toMatchObject({ $type: 'app.bsky.embed.external', external: { uri: article } });
+    const bytes = Buffer.from(post?.text ?? '', 'utf8');
+    const [facet] = (post?.facets ?? []) as { index: { byteStart: number; byteEnd: number } }[];
+    expect(bytes.subarray(facet?.index.byteStart, facet?.index.byteEnd).toString('utf8')).toBe(article);
   });
 
   it('an expired access token is refreshed, not a new sign-in', async () => {
