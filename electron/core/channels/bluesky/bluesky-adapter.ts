@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { measure } from '../../../../shared/channels/limits.ts';
+import { graphemeList } from '../../../../shared/channels/text.ts';
 import { renderVariant, type RenderedSocialVariant } from '../../../../shared/channels/variants.ts';
 import {
   ChannelError,
@@ -28,6 +29,8 @@ import { BlueskySettings } from './settings.ts';
 
 export const BLUESKY_KIND = 'social.bluesky';
 const POST = 'app.bsky.feed.post';
+/** The link card's description is a preview, not the article: the app shows about two lines of it. */
+const CARD_DESCRIPTION_GRAPHEMES = 300;
 /** How far a look-up or a retraction follows a thread (the thread splitter's own maximum). */
 const MAX_POSTS = 50;
 
@@ -150,7 +153,8 @@ async function postRecord(client: BlueskyClient, input: PostInput): Promise<Reco
       external: {
         uri: input.source.websiteUrl,
         title: input.source.title,
-        description: input.source.summary.slice(0, 300),
+        // Whole characters only: a cut surrogate pair would not be valid text.
+        description: graphemeList(input.source.summary).slice(0, CARD_DESCRIPTION_GRAPHEMES).join(''),
       },
     };
   }
