@@ -251,9 +251,9 @@ export function createBlueskyAdapter(): ChannelAdapter<BlueskySettings> {
     displayName: BLUESKY,
     settingsSchema: BlueskySettings,
     limits: { contentKind: 'bluesky' },
-    // Bluesky's PDS allows 5,000 points an hour and 35,000 a day per account (a post costs 3): about 1,666 posts an hour.
-    // One at a time keeps threads in order; a modest bucket keeps a council well inside that.
-    sendLimits: { concurrency: 1, burst: 10, perSecond: 1 },
+    // Bluesky's PDS allows 5,000 write points an hour and 35,000 a day per account, a post costing 3 (about 1,666
+    // posts an hour). One send at a time keeps threads in order; 720 sends an hour leaves room for threads of two.
+    sendLimits: { concurrency: 1, burst: 10, perSecond: 0.2 },
     // Every post has a record key fixed by the delivery: a repeat cannot post twice.
     idempotent: true,
 
