@@ -23,8 +23,12 @@ export type EmulatedStatus = {
   url: string;
 };
 export type EmulatedMedia = { id: string; description: string; type: string; bytes: Buffer; pollsLeft: number };
-/** `status`: answer with this code and do nothing. `hang` / `drop`: do the work, then never answer / cut the line. */
-export type Fault = { kind: 'status'; status: number; error?: string } | { kind: 'hang' } | { kind: 'drop' };
+/**
+ * `status`: answer with this code and do nothing. `hang` / `drop`: do the work, then never answer / cut the line.
+ * `stall`: neither do the work nor answer (a request the instance never got to).
+ */
+export type Fault =
+  { kind: 'status'; status: number; error?: string } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'stall' };
 export type Route = 'statuses' | 'media' | 'instance' | 'verify';
 
 export type MastodonEmulatorOptions = {
@@ -45,6 +49,8 @@ export type MastodonEmulator = {
   requests: { method: string; path: string; idempotencyKey: string | null }[];
   setMaxCharacters(limit: number): void;
   revokeToken(): void;
+  /** Forgets every Idempotency-Key, as Mastodon does after an hour. */
+  forgetIdempotencyKeys(): void;
   /** Uses up the rate limit; it lifts `resetInMs` from now. */
   exhaustRateLimit(resetInMs: number): void;
   /** The next request to `route` (after skipping `skip` of them) meets `fault`. */
@@ -244,6 +250,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
         res.end(JSON.stringify(a.body));
       };
       if (fault?.kind === 'status') return send({ status: fault.status, body: { error: fault.error ?? 'Oops' } });
+      if (fault?.kind === 'stall') return;
       if (path !== '/api/v2/instance' && !rateHeaders(res))
         return send({ status: 429, body: { error: 'Too many requests' } });
       const result = await answer(req, path, raw);
@@ -268,6 +275,7 @@ export async function startMastodonEmulator(options: MastodonEmulatorOptions = {
     requests,
     setMaxCharacters: (limit) => void (maxCharacters = limit),
     revokeToken: () => void (token = `revoked-${token}`),
+    forgetIdempotencyKeys: () => keys.clear(),
     exhaustRateLimit(resetInMs) {
       remaining = 0;
       resetAt = Date.now() + resetInMs;

@@ -1,4 +1,5 @@
 import type { ChannelAdapter } from './adapter.ts';
+import { createBlueskyAdapter } from './bluesky/bluesky-adapter.ts';
 import { createMastodonAdapter } from './mastodon/mastodon-adapter.ts';
 import { createStaticSiteAdapter } from './static-site/static-site-adapter.ts';
 import { createXAdapter } from './x/x-adapter.ts';
@@ -12,6 +13,7 @@ export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
   createStaticSiteAdapter(),
   createXAdapter(),
   createMastodonAdapter(),
+  createBlueskyAdapter(),
 ];
 
 /** The channel kinds this host can publish to. Hosts build one from the adapters they ship. */

@@ -6,7 +6,7 @@ import { longText, openMastodonRig, type MastodonRig } from './mastodon-fixtures
 /**
  * Mastodon failures through the real queue and worker: each answer of the
  * emulator leads to the state a person expects, and nothing is ever posted
- * twice (the Idempotency-Key, and the thread progress the adapter keeps).
+ * twice (the Idempotency-Key, and the thread progress recorded on the delivery).
  */
 
 const scope = createScope();
@@ -37,6 +37,33 @@ describe('Mastodon failures through the queue', () => {
     expect(statuses.map((s) => s.inReplyToId)).toEqual([null, statuses[0]?.id, statuses[1]?.id]);
     // Post 1, post 2 (refused), then post 2 and 3: post 1 was not sent again.
     expect(statusPosts(rig)).toHaveLength(4);
+  });
+
+  it('a worker restarted mid-thread continues from the next status, even after the Idempotency-Keys expired', async () => {
+    const rig = await openMastodonRig(scope, { timeoutMs: 30_000, worker: { stopGraceMs: 100 } });
+    // Post 3's request reaches the instance and is never processed nor answered; the worker stops while it waits.
+    rig.emulator.failNext('statuses', { kind: 'stall' }, 2);
+    const id = await rig.publish({ variants: { mastodon: { text: longText(1200), thread: true } } });
+    rig.worker.start();
+    for (let i = 0; statusPosts(rig).length < 3; i++) {
+      if (i > 500) throw new Error('post 3 was never requested');
+      await sleep(20);
+    }
+    expect(rig.emulator.statuses).toHaveLength(2);
+    await rig.worker.stop();
+    expect((await rig.delivery(id)).status).toBe('unconfirmed');
+    // More than an hour later, say: Mastodon no longer knows the keys, so only the recorded progress prevents a repeat.
+    rig.emulator.forgetIdempotencyKeys();
+    const restarted = rig.restartWorker();
+    restarted.start();
+    await callOk(rig.core, 'queue.resolve', { deliveryId: id, outcome: 'send_again' });
+    const delivered = await rig.waitFor(id, [...SETTLED]);
+    const statuses = rig.emulator.statuses;
+    expect(delivered).toMatchObject({ status: 'delivered', externalId: statuses[0]?.id });
+    expect(statuses).toHaveLength(3);
+    expect(statuses.map((s) => s.inReplyToId)).toEqual([null, statuses[0]?.id, statuses[1]?.id]);
+    // Posts 1 and 2 were not requested again: 1, 2, 3 (stalled), then 3.
+    expect(statusPosts(rig).map((r) => r.idempotencyKey?.split(':').at(-1))).toEqual(['1', '2', '3', '3']);
   });
 
   it('a dropped answer is unconfirmed; "send again" returns the same status (Idempotency-Key), no duplicate', async () => {

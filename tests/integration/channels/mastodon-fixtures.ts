@@ -6,11 +6,11 @@ import type { Delivery, DeliveryStatus } from '../../../shared/domain/queue.ts';
 import type { Variants } from '../../../shared/domain/variants.ts';
 import { createCore, type Core } from '../../../electron/core/app.ts';
 import { channelSecretName } from '../../../electron/core/channels/adapter.ts';
-import { MASTODON_KIND } from '../../../electron/core/channels/mastodon/mastodon-adapter.ts';
+import { createMastodonAdapter, MASTODON_KIND } from '../../../electron/core/channels/mastodon/mastodon-adapter.ts';
 import { ACCESS_TOKEN_SECRET } from '../../../electron/core/channels/mastodon/settings.ts';
 import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../../../electron/core/channels/registry.ts';
 import { createLogger } from '../../../electron/core/logging/logger.ts';
-import { createQueueWorker, type QueueWorker } from '../../../electron/core/queue/worker.ts';
+import { createQueueWorker, type QueueWorker, type QueueWorkerOptions } from '../../../electron/core/queue/worker.ts';
 import { createAesGcmCipher, createFileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
 import { createMemorySettingsStore } from '../../../electron/core/settings/settings-store.ts';
 import { openStore } from '../../../electron/core/store/open-store.ts';
@@ -32,6 +32,8 @@ export type MastodonRig = {
   core: Core;
   worker: QueueWorker;
   emulator: MastodonEmulator;
+  /** Another worker on the same store with a fresh Mastodon adapter (nothing in memory): a restarted process. */
+  restartWorker(): QueueWorker;
   /** Publishes an update to the Mastodon target and returns its delivery id. */
   publish(update?: { body?: Doc; variants?: Variants; title?: string }): Promise<string>;
   delivery(id: string): Promise<Delivery>;
@@ -40,9 +42,9 @@ export type MastodonRig = {
 
 export async function openMastodonRig(
   scope: Scope,
-  options: MastodonEmulatorOptions & { timeoutMs?: number } = {},
+  options: MastodonEmulatorOptions & { timeoutMs?: number; worker?: Partial<QueueWorkerOptions> } = {},
 ): Promise<MastodonRig> {
-  const { timeoutMs = 2000, ...emulatorOptions } = options;
+  const { timeoutMs = 2000, worker: workerOptions = {}, ...emulatorOptions } = options;
   const emulator = await startMastodonEmulator(emulatorOptions);
   const dataDir = scope.tempDir();
   const db = scope.db(await openStore({ dataDir }));
@@ -52,15 +54,22 @@ export async function openMastodonRig(
   const core = await signedIn(
     scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels })),
   );
-  const worker = createQueueWorker({
-    db,
-    channels,
-    credentials: (targetId, name) => secrets.get(channelSecretName(targetId, name)),
-    logger,
-    ...FAST,
-  });
-  // Registered after the store, so it runs first: the worker stops and the emulator closes before the store.
-  scope.db({ ...db, close: async () => (await worker.stop(), emulator.stop()) });
+  const workers: QueueWorker[] = [];
+  const newWorker = (registry = channels) => {
+    const created = createQueueWorker({
+      db,
+      channels: registry,
+      credentials: (targetId, name) => secrets.get(channelSecretName(targetId, name)),
+      logger,
+      ...FAST,
+      ...workerOptions,
+    });
+    workers.push(created);
+    return created;
+  };
+  const worker = newWorker();
+  // Registered after the store, so it runs first: the workers stop and the emulator closes before the store.
+  scope.db({ ...db, close: async () => (await Promise.all(workers.map((w) => w.stop())), emulator.stop()) });
 
   const target = await callOk(core, 'channels.create', {
     kind: MASTODON_KIND,
@@ -73,6 +82,7 @@ export async function openMastodonRig(
     core,
     worker,
     emulator,
+    restartWorker: () => newWorker(createChannelRegistry([createMastodonAdapter()])),
     async publish(update = {}) {
       const created = await callOk(core, 'updates.create', {
         title: update.title ?? 'Bin collections change',

@@ -55,9 +55,10 @@ function withProgress(error: unknown, posted: readonly PostedStatus[], total: nu
 }
 
 /**
- * The Mastodon adapter. It keeps two things in memory for the worker's life:
- * each target's instance limits (read once from /api/v2/instance) and the
- * statuses of threads that stopped part-way (so a retry skips them).
+ * The Mastodon adapter. It keeps each target's instance limits in memory for
+ * the worker's life (read once from /api/v2/instance), and records the
+ * statuses of a thread on the delivery as they go out (progress.ts), so a
+ * retry, even by a restarted worker, skips them.
  */
 export function createMastodonAdapter(): ChannelAdapter<MastodonSettings> {
   const limitsByTarget = new Map<string, InstanceLimits>();
@@ -111,19 +112,18 @@ export function createMastodonAdapter(): ChannelAdapter<MastodonSettings> {
     }
     if (variant.posts.length === 0) throw ChannelError.rejected(`There is nothing to post to ${MASTODON}.`);
     const images = imagesToPost(ctx, limits);
-    const key = ctx.delivery.idempotencyKey;
-    const posted = progress.resume(key, variant.posts);
+    const posted = await progress.resume(ctx, variant.posts);
     try {
       for (let index = posted.length; index < variant.posts.length; index++) {
         const text = variant.posts[index] ?? '';
         const mediaIds = index === 0 ? await uploadImages(ctx, images) : [];
         posted.push(await postStatus(ctx, text, index, mediaIds, posted[index - 1]?.id));
-        progress.save(key, posted);
+        await progress.save(ctx, posted);
       }
     } catch (error) {
       throw withProgress(error, posted, variant.posts.length);
     }
-    progress.forget(key);
+    progress.forget(ctx);
     const first = posted[0];
     // The loop posts at least one status (posts is not empty), so `first` is always set here.
     if (!first) throw new Error('No Mastodon status was recorded');

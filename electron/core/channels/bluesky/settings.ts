@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * What "Connect a channel" asks for a Bluesky account: the handle it signs in
+ * with, and (rarely) its PDS if it is not hosted by Bluesky. The app password
+ * is a secret (`channel.<target id>.app_password`), never a setting.
+ */
+
+export const BLUESKY_SERVICE_URL = 'https://bsky.social';
+
+/** The secret that holds the account's app password (Settings → Privacy and security → App passwords). */
+export const APP_PASSWORD_SECRET = 'app_password';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https anywhere; plain http only to this machine (the tests' emulator), so the password never crosses a network unencrypted. */
+function isServiceUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.search || url.hash || url.username || url.password) return false;
+  if (url.pathname !== '/' && url.pathname !== '') return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+}
+
+/** A handle is a domain name (council.bsky.social, news.borsetshire.gov.uk); a DID works too. */
+const HANDLE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DID = /^did:(plc|web):[a-z0-9._:%-]+$/;
+
+export const BlueskySettings = z.object({
+  handle: z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/^@/, '').toLowerCase())
+    .refine(
+      (value) => value.length <= 253 && (HANDLE.test(value) || DID.test(value)),
+      'Enter the account’s handle, like borsetshire.bsky.social (without the @)',
+    )
+    .meta({ title: 'Handle', description: 'The account’s handle, like borsetshire.bsky.social' }),
+  serviceUrl: z
+    .string()
+    .trim()
+    .refine(
+      isServiceUrl,
+      'The server address must be like https://bsky.social (http:// only for localhost), with no path',
+    )
+    .transform((value) => value.replace(/\/+$/, ''))
+    .default(BLUESKY_SERVICE_URL)
+    .meta({
+      title: 'Server address',
+      description: 'Leave as https://bsky.social unless the account is hosted on its own server (PDS)',
+    }),
+  /** How long one request may take before its outcome counts as unknown. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(30_000),
+});
+export type BlueskySettings = z.infer<typeof BlueskySettings>;
