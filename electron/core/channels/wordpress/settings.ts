@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * What "Connect a channel" asks for a WordPress site: its address, the account
+ * that posts, and how posts go out. The account's application password is a
+ * secret (`channel.<target id>.app_password`), never a setting.
+ */
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https anywhere; plain http only for a site on this machine (a test site). */
+function isSiteUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.search || url.hash || url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+}
+
+const TermIds = z
+  .array(z.number().int().positive('A category or tag id is a whole number above 0'))
+  .max(50)
+  .default([]);
+
+export const WordPressSettings = z.object({
+  siteUrl: z
+    .string()
+    .trim()
+    .refine(
+      isSiteUrl,
+      'The site address must start with https:// (http:// only for localhost), like https://www.borsetshire.gov.uk',
+    )
+    // One form only, so every API address is built the same way (a site in a sub-folder keeps its path).
+    .transform((value) => value.replace(/\/+$/, '')),
+  username: z.string().trim().min(1, 'Give the WordPress username that posts').max(60),
+  /** `publish` makes the post public at once; `draft` leaves it for someone to publish in WordPress. */
+  status: z.enum(['publish', 'draft']).default('publish'),
+  /** Category ids every post gets (WordPress → Posts → Categories, the id in the edit link). */
+  categories: TermIds,
+  /** Tag ids every post gets. */
+  tags: TermIds,
+  /** How long one request may take before its outcome counts as unknown. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(30_000),
+});
+export type WordPressSettings = z.infer<typeof WordPressSettings>;
+
+/** The secret that holds the account's application password (Users → Profile → Application Passwords). */
+export const APP_PASSWORD_SECRET = 'app_password';
