@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCore } from '../../../electron/core/app.ts';
 import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../../../electron/core/channels/registry.ts';
 import { createLogger } from '../../../electron/core/logging/logger.ts';
@@ -10,6 +10,8 @@ import { createMemorySettingsStore } from '../../../electron/core/settings/setti
 import { openStore } from '../../../electron/core/store/open-store.ts';
 import type { Doc } from '../../../shared/content/doc.ts';
 import type { Delivery } from '../../../shared/domain/queue.ts';
+import { channelAdapters, SINK_KIND } from '../../support/http-sink-channel.ts';
+import { startHttpSink } from '../../support/http-sink-server.ts';
 import { startWordPress, type WordPressSite } from '../../support/wordpress.ts';
 import { eventually, FAST } from '../queue/queue-harness.ts';
 import { callError, callOk, createScope } from '../store/store-suite.ts';
@@ -32,32 +34,39 @@ afterEach(() => scope.dispose());
 
 type RestPost = { id: number; status: string; link: string; title: { raw: string }; content: { raw: string } };
 
-async function openHarness(options: { password?: string; fetch?: typeof fetch } = {}) {
+async function openHarness(
+  options: { password?: string; fetch?: typeof fetch; settings?: Record<string, unknown> } = {},
+) {
   const dataDir = scope.tempDir();
   const db = scope.db(await openStore({ dataDir }));
-  const channels = createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS);
+  const channels = createChannelRegistry([...BUILT_IN_CHANNEL_ADAPTERS, ...channelAdapters]);
   const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
   const logs: string[] = [];
   const logger = createLogger('test', (record) => void logs.push(JSON.stringify(record)));
   const core = scope.core(createCore({ db, settings: createMemorySettingsStore(), secrets, logger, channels }));
   const password = options.password ?? site.author.appPassword;
   const credentials = async (_targetId: string, name: string) => (name === 'app_password' ? password : undefined);
-  const worker = createQueueWorker({
-    db,
-    channels,
-    credentials,
-    logger,
-    ...FAST,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-  scope.db({ ...db, close: () => worker.stop() });
+  /** A new worker, started (a stopped worker is not restarted: the app makes a new one too). */
+  function startWorker() {
+    const worker = createQueueWorker({
+      db,
+      channels,
+      credentials,
+      logger,
+      ...FAST,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    scope.db({ ...db, close: () => worker.stop() });
+    worker.start();
+    return worker;
+  }
   const target = await callOk(core, 'channels.create', {
     kind: 'website.wordpress',
     name: 'Council website',
-    settings: { siteUrl: `${site.url}/`, username: site.author.username, timeoutMs: 10_000 },
+    settings: { siteUrl: `${site.url}/`, username: site.author.username, timeoutMs: 10_000, ...options.settings },
   });
 
-  async function publish(title: string, body: Doc = plainBody()) {
+  async function publish(title: string, body: Doc = plainBody(), others: string[] = []) {
     const update = await callOk(core, 'updates.create', {
       title,
       summary: 'From Monday.',
@@ -65,8 +74,12 @@ async function openHarness(options: { password?: string; fetch?: typeof fetch } 
       channels: ['website'],
       variants: {},
     });
-    const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
-    return { publicationId: publication.id, deliveryId: publication.deliveries[0]?.id ?? '' };
+    const publication = await callOk(core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [...others, target.id],
+    });
+    const deliveryId = publication.deliveries.find((d) => d.targetId === target.id)?.id ?? '';
+    return { publicationId: publication.id, deliveryId, deliveries: publication.deliveries };
   }
 
   async function until(sent: { publicationId: string; deliveryId: string }, ...statuses: Delivery['status'][]) {
@@ -86,7 +99,7 @@ async function openHarness(options: { password?: string; fetch?: typeof fetch } 
     return detail.history.filter((e) => e.deliveryId === sent.deliveryId).map((e) => `${e.event}→${e.toStatus}`);
   }
 
-  return { core, worker, target, publish, until, path, logs };
+  return { core, startWorker, target, publish, until, path, logs };
 }
 
 const rest = () => restReader(site, site.author);
@@ -103,7 +116,7 @@ describe('WordPress through the queue', () => {
   });
 
   it('publishes an update: the post is on WordPress with its image and alt text, and the delivery has its address', async () => {
-    const { core, worker, publish, until, logs } = await openHarness();
+    const { core, startWorker, publish, until, logs } = await openHarness();
     const image = await callOk(core, 'media.add', { name: 'bin.png', dataBase64: PNG.toString('base64') });
     const sent = await publish('Green bins move to Tuesdays', {
       type: 'doc',
@@ -112,7 +125,7 @@ describe('WordPress through the queue', () => {
         { type: 'image', attrs: { src: `media:${image.id}`, alt: 'A green wheelie bin' } },
       ],
     });
-    worker.start();
+    startWorker();
     const delivered = await until(sent, 'delivered', 'failed', 'needs_reauth', 'unconfirmed');
     expect(delivered).toMatchObject({ status: 'delivered', externalUrl: `${site.url}/green-bins-move-to-tuesdays/` });
     const post = await rest()<RestPost>(`/posts/${delivered.externalId}?context=edit`);
@@ -127,9 +140,9 @@ describe('WordPress through the queue', () => {
   });
 
   it('a wrong application password leaves the delivery needing reauthorisation, with WordPress reason', async () => {
-    const { worker, publish, until } = await openHarness({ password: 'abcd efgh ijkl mnop qrst uvwx' });
+    const { startWorker, publish, until } = await openHarness({ password: 'abcd efgh ijkl mnop qrst uvwx' });
     const sent = await publish('Library reopens');
-    worker.start();
+    startWorker();
     const delivery = await until(sent, 'needs_reauth', 'failed', 'delivered');
     expect(delivery.status).toBe('needs_reauth');
     expect(delivery.lastError?.message).toContain('refused the username or application password (HTTP 401');
@@ -137,9 +150,9 @@ describe('WordPress through the queue', () => {
 
   it('a send whose answer was lost becomes unconfirmed and the look-up settles it, with no duplicate post', async () => {
     const dropping = droppingFetch(isCreatePost);
-    const { worker, publish, until, path } = await openHarness({ fetch: dropping });
+    const { startWorker, publish, until, path } = await openHarness({ fetch: dropping });
     const sent = await publish('Parking charges review');
-    worker.start();
+    startWorker();
     const delivered = await until(sent, 'delivered', 'failed');
     expect(dropping.dropped).toBe(1);
     expect(delivered.status).toBe('delivered');
@@ -152,11 +165,11 @@ describe('WordPress through the queue', () => {
   });
 
   it('with WordPress stopped the delivery waits to retry (never failed), and goes out once it is back', async () => {
-    const { worker, publish, until, path } = await openHarness();
+    const { startWorker, publish, until, path } = await openHarness();
     await site.stopWeb();
     try {
       const sent = await publish('Leisure centre closed for repairs');
-      worker.start();
+      startWorker();
       const waiting = await until(sent, 'retry_wait', 'failed', 'delivered');
       expect(waiting.status).toBe('retry_wait');
       expect(waiting.lastError?.message).toContain('Could not reach WordPress (ECONNREFUSED)');
@@ -167,5 +180,32 @@ describe('WordPress through the queue', () => {
     } finally {
       await site.startWeb();
     }
+  });
+
+  it('social posts link to the WordPress post; with the website cancelled, to the fallback address', async () => {
+    const sink = await startHttpSink();
+    const fallbackUrl = 'https://www.borsetshire.gov.uk/news?from=town-crier';
+    const { core, startWorker, publish, until } = await openHarness({ settings: { fallbackUrl } });
+    onTestFinished(() => sink.stop());
+    const social = await callOk(core, 'channels.create', {
+      kind: SINK_KIND,
+      name: 'Social',
+      settings: { url: sink.url },
+    });
+
+    const first = await publish('Swimming pool reopens', plainBody(), [social.id]);
+    const worker = startWorker();
+    const website = await until(first, 'delivered', 'failed');
+    expect(website.status).toBe('delivered');
+    await eventually('the social post went', () => sink.requests.length === 1);
+    expect(sink.requests[0]?.text).toContain(`\n\n${website.externalUrl ?? 'missing'}`);
+    expect(website.externalUrl).toBe(`${site.url}/swimming-pool-reopens/`);
+
+    await worker.stop();
+    const second = await publish('Swimming pool closes again', plainBody(), [social.id]);
+    await callOk(core, 'queue.cancel', { deliveryId: second.deliveryId });
+    startWorker();
+    await eventually('the second social post went', () => sink.requests.length === 2);
+    expect(sink.requests[1]?.text).toContain(`\n\n${fallbackUrl}`);
   });
 });

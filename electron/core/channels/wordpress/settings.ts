@@ -8,15 +8,16 @@ import { z } from 'zod';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** https anywhere; plain http only for a site on this machine (a test site). */
-function isSiteUrl(value: string): boolean {
+/** https anywhere; plain http only for a site on this machine (a test site). A page link may have a query. */
+function isSiteUrl(value: string, page = false): boolean {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return false;
   }
-  if (url.search || url.hash || url.username || url.password) return false;
+  if (url.username || url.password || /\s/.test(value)) return false;
+  if (!page && (url.search || url.hash)) return false;
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
 }
 
@@ -42,6 +43,19 @@ export const WordPressSettings = z.object({
   categories: TermIds,
   /** Tag ids every post gets. */
   tags: TermIds,
+  /**
+   * Where the other channels of a publication link when its WordPress delivery
+   * is cancelled (no article will exist): the council's news page, say. Without
+   * it they go without a link. The queue reads this setting by name.
+   */
+  fallbackUrl: z
+    .string()
+    .trim()
+    .refine(
+      (value) => isSiteUrl(value, true),
+      'The fallback address must start with https:// (http:// only for localhost)',
+    )
+    .optional(),
   /** How long one request may take before its outcome counts as unknown. */
   timeoutMs: z.number().int().min(100).max(120_000).default(30_000),
 });
