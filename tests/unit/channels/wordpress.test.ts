@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { settingsFields, settingsValues } from '../../../renderer/src/features/channels/settings-fields.ts';
 import { renderWebsiteArticle } from '../../../shared/channels/render/website.ts';
 import { hasKey, wordpressContent } from '../../../electron/core/channels/wordpress/content.ts';
 import { wordpressFetchError, wordpressHttpError } from '../../../electron/core/channels/wordpress/errors.ts';
@@ -154,5 +156,28 @@ describe('WordPress answers', () => {
     expect(wordpressFetchError(timeout, false).failure).toMatchObject({ kind: 'retryable', offline: false });
     const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     expect(wordpressFetchError(refused, true).failure).toMatchObject({ kind: 'retryable', offline: true });
+  });
+});
+
+describe('Connect a channel for WordPress', () => {
+  it('the settings make a form: address, username, a publish/draft choice, the fallback address and the timeout', () => {
+    const schema = z.toJSONSchema(WordPressSettings, { io: 'input', unrepresentable: 'any' });
+    const fields = settingsFields(schema);
+    expect(fields.map((f) => [f.name, f.type, f.required, f.defaultValue])).toEqual([
+      ['siteUrl', 'text', true, undefined],
+      ['username', 'text', true, undefined],
+      ['status', 'select', false, 'publish'],
+      ['fallbackUrl', 'text', false, undefined],
+      ['timeoutMs', 'number', false, 30_000],
+    ]);
+    expect(fields.find((f) => f.name === 'status')?.options).toEqual(['publish', 'draft']);
+    expect(fields.find((f) => f.name === 'siteUrl')?.hint).toContain('https://www.borsetshire.gov.uk');
+    const { values, errors } = settingsValues(fields, {
+      siteUrl: 'https://www.borsetshire.gov.uk',
+      username: 'comms',
+      status: 'draft',
+    });
+    expect(errors).toEqual({});
+    expect(WordPressSettings.parse(values)).toMatchObject({ status: 'draft', username: 'comms' });
   });
 });

@@ -35,10 +35,19 @@ export const WordPressSettings = z.object({
       'The site address must start with https:// (http:// only for localhost), like https://www.borsetshire.gov.uk',
     )
     // One form only, so every API address is built the same way (a site in a sub-folder keeps its path).
-    .transform((value) => value.replace(/\/+$/, '')),
-  username: z.string().trim().min(1, 'Give the WordPress username that posts').max(60),
+    .transform((value) => value.replace(/\/+$/, ''))
+    .describe('The WordPress site’s address, for example https://www.borsetshire.gov.uk'),
+  username: z
+    .string()
+    .trim()
+    .min(1, 'Give the WordPress username that posts')
+    .max(60)
+    .describe('The WordPress account that posts (its role must be Author or higher)'),
   /** `publish` makes the post public at once; `draft` leaves it for someone to publish in WordPress. */
-  status: z.enum(['publish', 'draft']).default('publish'),
+  status: z
+    .enum(['publish', 'draft'])
+    .default('publish')
+    .describe('publish: public at once; draft: someone publishes it in WordPress'),
   /** Category ids every post gets (WordPress → Posts → Categories, the id in the edit link). */
   categories: TermIds,
   /** Tag ids every post gets. */
@@ -57,7 +66,13 @@ export const WordPressSettings = z.object({
     )
     .optional(),
   /** How long one request may take before its outcome counts as unknown. */
-  timeoutMs: z.number().int().min(100).max(120_000).default(30_000),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(30_000)
+    .describe('How long one request to WordPress may take, in milliseconds'),
 });
 export type WordPressSettings = z.infer<typeof WordPressSettings>;
 
