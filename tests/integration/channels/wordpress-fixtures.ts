@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Doc } from '../../../shared/content/doc.ts';
 import type {
   ChannelContext,
@@ -65,9 +65,10 @@ export function plainBody(value = 'The library reopens on Monday at 9am.'): Doc 
   return { type: 'doc', content: [{ type: 'paragraph', content: [text(value)] }] };
 }
 
+/** An update's saved version; each call is a different update unless `updateId` is given. */
 export function source(overrides: Partial<RenderSource> = {}): RenderSource {
   return {
-    updateId: 'update-1',
+    updateId: randomUUID(),
     revision: 1,
     contentHash: 'hash-1',
     title: 'Bin collections change',

@@ -85,7 +85,9 @@ describe('publishing to a real WordPress', () => {
     expect(post.categories).toEqual([category]);
     expect(post.tags).toEqual([tag]);
     const html = post.content.raw;
-    expect(html).toMatch(/^<article lang="en-GB" data-town-crier-key="key-rich">\n/);
+    expect(html).toMatch(
+      /^<article lang="en-GB" data-town-crier-update="[0-9a-f-]{36}" data-town-crier-key="key-rich">\n/,
+    );
     // The theme prints the title; the content does not repeat it as a second <h1>.
     expect(html).not.toContain('<h1>');
     expect(html).toContain('<p class="summary">From Monday green bins go out on Tuesdays.</p>');
@@ -177,6 +179,37 @@ describe('publishing to a real WordPress', () => {
     expect(await postsWithKey('key-lost')).toHaveLength(1);
   });
 
+  it('publishing a corrected update changes its post in place: same id and address, one post', async () => {
+    const updateId = 'update-corrected';
+    const first = await publish(
+      source({ updateId, title: 'Road closed on Monday', body: plainBody('Closed 9am to 5pm.') }),
+      {
+        key: 'key-first',
+      },
+    );
+    const corrected = await publish(
+      source({ updateId, revision: 2, title: 'Road closed on Tuesday', body: plainBody('Closed 9am to 3pm.') }),
+      { key: 'key-correction' },
+      { status: 'draft' },
+    );
+    expect(corrected).toEqual(first);
+    const post = await rest<RestPost>(`/posts/${first.externalId}?context=edit`);
+    expect(post.title.raw).toBe('Road closed on Tuesday');
+    expect(post.content.raw).toContain('Closed 9am to 3pm.');
+    expect(post.content.raw).toContain('data-town-crier-key="key-correction"');
+    // The address and the status stay as they were (a correction never unpublishes).
+    expect(post.slug).toBe('road-closed-on-monday');
+    expect(post.status).toBe('publish');
+    const query = new URLSearchParams({ search: updateId, status: 'publish,draft', context: 'edit' });
+    expect((await rest<RestPost[]>(`/posts?${query.toString()}`)).map((p) => String(p.id))).toEqual([first.externalId]);
+    // The correcting delivery's look-up finds the post by its own key.
+    const ctx = channelContext(settingsFor(site, site.author), site.author.appPassword);
+    expect(await adapter.lookup?.(ref(null, 'key-correction'), ctx)).toMatchObject({
+      state: 'published',
+      externalId: first.externalId,
+    });
+  });
+
   it('retract moves the post to the trash; look-up then says absent, and a second retract is harmless', async () => {
     const result = await publish(source({ title: 'Road closure', body: plainBody() }), { key: 'key-retract' });
     const ctx = channelContext(settingsFor(site, site.author), site.author.appPassword);
@@ -222,9 +255,26 @@ describe('failures from a real WordPress', () => {
     const failure = await failureOfPublish(
       adapter.publish(adapter.render(src), publishContext(settings, site.subscriber.appPassword, src)),
     );
-    expect(failure.kind).toBe('auth');
-    expect(failure.message).toContain('rest_cannot_create');
-    expect(failure.message).toContain('Author role');
+    // Its first call, the search for an earlier post of the update, is refused: drafts are not the Subscriber's to see.
+    expect(failure).toEqual({
+      kind: 'auth',
+      message:
+        'The WordPress account may not look for the post (HTTP 403 rest_forbidden_status: Status is forbidden). Give it the Author role or higher, or reconnect the channel with another account.',
+    });
+    // Creating a post is refused as rest_cannot_create: the same class, from the body WordPress really sends.
+    const authorization = `Basic ${Buffer.from(`reader:${site.subscriber.appPassword}`).toString('base64')}`;
+    const response = await fetch(`${site.url}/wp-json/wp/v2/posts`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'x' }),
+    });
+    expect(response.status).toBe(403);
+    const created = await wordpressHttpError(response, 'create the post', Date.now());
+    expect(created.failure).toEqual({
+      kind: 'auth',
+      message:
+        'The WordPress account may not create the post (HTTP 403 rest_cannot_create: Sorry, you are not allowed to create posts as this user). Give it the Author role or higher, or reconnect the channel with another account.',
+    });
     const check = await adapter.test(channelContext(settings, site.subscriber.appPassword));
     expect(check).toEqual({
       ok: false,
@@ -286,7 +336,7 @@ describe('failures from a real WordPress', () => {
       const failure = await failureOfPublish(publish(source({ body: plainBody() }), { key: 'key-no-db' }));
       expect(failure).toMatchObject({ kind: 'retryable', offline: false });
       expect(failure.message).toBe(
-        'WordPress had a problem and could not create the post (HTTP 500 wp_die: Error establishing a database connection).',
+        'WordPress had a problem and could not look for the post (HTTP 500 wp_die: Error establishing a database connection).',
       );
     } finally {
       await site.startDatabase();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { settingsFields, settingsValues } from '../../../renderer/src/features/channels/settings-fields.ts';
 import { renderWebsiteArticle } from '../../../shared/channels/render/website.ts';
-import { hasKey, wordpressContent } from '../../../electron/core/channels/wordpress/content.ts';
+import { carries, keyAttribute, wordpressContent } from '../../../electron/core/channels/wordpress/content.ts';
 import { wordpressFetchError, wordpressHttpError } from '../../../electron/core/channels/wordpress/errors.ts';
 import { WordPressSettings } from '../../../electron/core/channels/wordpress/settings.ts';
 
@@ -63,19 +63,21 @@ describe('WordPress post content', () => {
     body: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hello.' }] }] },
   });
 
-  it('is the preview article without its <h1>, tagged with the delivery key', () => {
+  it('is the preview article without its <h1>, tagged with the update and the delivery key', () => {
     expect(article.html).toContain('<h1>Bins &amp; boxes</h1>');
-    const content = wordpressContent(article.html, 'key-1');
+    const content = wordpressContent(article.html, { updateId: 'u-1', idempotencyKey: 'key-1' });
     expect(content).toBe(
-      '<article lang="en-GB" data-town-crier-key="key-1">\n<p class="summary">From Monday.</p>\n<p>Hello.</p>\n</article>',
+      '<article lang="en-GB" data-town-crier-update="u-1" data-town-crier-key="key-1">\n<p class="summary">From Monday.</p>\n<p>Hello.</p>\n</article>',
     );
-    expect(hasKey(content, 'key-1')).toBe(true);
-    expect(hasKey(content, 'key-')).toBe(false);
-    expect(hasKey(undefined, 'key-1')).toBe(false);
+    expect(carries(content, keyAttribute('key-1'))).toBe(true);
+    expect(carries(content, keyAttribute('key-'))).toBe(false);
+    expect(carries(undefined, keyAttribute('key-1'))).toBe(false);
   });
 
-  it('escapes the key, and wraps HTML that is not an article instead of losing the key', () => {
-    expect(wordpressContent('<p>x</p>', 'a"b')).toBe('<div data-town-crier-key="a&quot;b">\n<p>x</p>\n</div>');
+  it('escapes the marks, and wraps HTML that is not an article instead of losing them', () => {
+    expect(wordpressContent('<p>x</p>', { updateId: 'u', idempotencyKey: 'a"b' })).toBe(
+      '<div data-town-crier-update="u" data-town-crier-key="a&quot;b">\n<p>x</p>\n</div>',
+    );
   });
 });
 

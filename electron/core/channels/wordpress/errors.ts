@@ -10,11 +10,22 @@ import { classifyFetchError, classifyHttpStatus, retryAfterMs } from '../http-er
 
 export const WORDPRESS = 'WordPress';
 
+const Detail = z.object({
+  code: z.string(),
+  message: z.string().default(''),
+  data: z.object({ status: z.number().optional() }).loose().nullable().optional(),
+});
+
 const ErrorBody = z.object({
   code: z.string(),
   message: z.string().default(''),
   data: z
-    .object({ status: z.number().optional(), params: z.record(z.string(), z.string()).optional() })
+    .object({
+      status: z.number().optional(),
+      params: z.record(z.string(), z.string()).optional(),
+      /** Per parameter, the error behind a `rest_invalid_param` (e.g. `rest_forbidden_status` with its own status). */
+      details: z.record(z.string(), z.unknown()).optional(),
+    })
     .loose()
     .nullable()
     .optional(),
@@ -40,6 +51,17 @@ function plain(html: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 300);
+}
+
+/** The first parameter detail that is really a refusal of the account (HTTP 401 or 403), if any. */
+function forbiddenDetail(body: WordPressErrorBody | null): z.infer<typeof Detail> | undefined {
+  if (body?.code !== 'rest_invalid_param') return undefined;
+  for (const value of Object.values(body.data?.details ?? {})) {
+    const detail = Detail.safeParse(value);
+    const status = detail.success ? detail.data.data?.status : undefined;
+    if (detail.success && (status === 401 || status === 403)) return detail.data;
+  }
+  return undefined;
 }
 
 /** Codes that mean the credentials, or what the account may do, are wrong: a person must reconnect. */
@@ -85,9 +107,12 @@ function fieldOf(param: string): string {
  */
 export async function wordpressHttpError(response: Response, action: string, nowMs: number): Promise<ChannelError> {
   const { body, text } = await errorBodyOf(response);
-  const status = response.status;
-  const code = body?.code ?? '';
-  const reason = (body ? plain(body.message) || code : text).replace(/\.$/, '');
+  // WordPress answers a parameter the account may not use (statuses other than "publish" when the password
+  // was not accepted, or the role is too low) as 400 rest_invalid_param; the detail carries the real 401/403.
+  const forbidden = forbiddenDetail(body);
+  const status = forbidden?.data?.status ?? response.status;
+  const code = forbidden?.code ?? body?.code ?? '';
+  const reason = (forbidden ? plain(forbidden.message) : body ? plain(body.message) || code : text).replace(/\.$/, '');
   const said = `(HTTP ${status}${code ? ` ${code}` : ''}: ${reason || 'no reason given'})`;
   if (status === 429) {
     return ChannelError.retryable(
@@ -102,7 +127,7 @@ export async function wordpressHttpError(response: Response, action: string, now
     );
   }
   // 403: signed in, but not allowed. (A 401 with the same codes means the password was not accepted at all.)
-  if (status === 403 && /^rest_cannot_(create|publish|assign_term|edit)/.test(code)) {
+  if (status === 403 && /^rest_(cannot_(create|publish|assign_term|edit)|forbidden_status)/.test(code)) {
     return ChannelError.auth(
       `The ${WORDPRESS} account may not ${action} ${said}. Give it the Author role or higher, or reconnect the channel with another account.`,
     );

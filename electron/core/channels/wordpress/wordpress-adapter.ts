@@ -7,7 +7,7 @@ import {
   type RenderSource,
 } from '../adapter.ts';
 import { callWordPress, Post, readAnswer, User, type WordPressContext } from './client.ts';
-import { hasKey, wordpressContent } from './content.ts';
+import { carries, keyAttribute, updateAttribute, wordpressContent } from './content.ts';
 import { WORDPRESS } from './errors.ts';
 import { imagesToUpload, uploadImages } from './media.ts';
 import { openProgress } from './progress.ts';
@@ -44,13 +44,17 @@ function published(post: { id: number; link: string }): { externalId: string; ex
   return { externalId: String(post.id), externalUrl: post.link };
 }
 
-/** The post carrying this delivery's key, if WordPress has one (the trash excluded). */
-async function findByKey(ctx: WordPressContext, idempotencyKey: string): Promise<Post | undefined> {
+/**
+ * The newest post whose content carries `attribute` (the trash excluded):
+ * WordPress's search finds candidates by `term`, the raw content decides.
+ */
+async function findCarrying(ctx: WordPressContext, term: string, attribute: string): Promise<Post | undefined> {
   const query = new URLSearchParams({
-    search: idempotencyKey,
+    search: term,
     status: LIVE_STATUSES,
     context: 'edit',
     per_page: '20',
+    orderby: 'date',
     _fields: 'id,link,status,content',
   });
   const response = await callWordPress(ctx, {
@@ -60,7 +64,17 @@ async function findByKey(ctx: WordPressContext, idempotencyKey: string): Promise
     action: 'look for the post',
   });
   const posts = await readAnswer(response, Post.array(), false);
-  return posts.find((post) => hasKey(post.content?.raw, idempotencyKey));
+  return posts.find((post) => carries(post.content?.raw, attribute));
+}
+
+/** The post this delivery made, if WordPress has one. */
+function findByKey(ctx: WordPressContext, idempotencyKey: string): Promise<Post | undefined> {
+  return findCarrying(ctx, idempotencyKey, keyAttribute(idempotencyKey));
+}
+
+/** The post of this update made by an earlier publication: a correction changes it instead of adding one. */
+function findByUpdate(ctx: WordPressContext, updateId: string): Promise<Post | undefined> {
+  return findCarrying(ctx, updateId, updateAttribute(updateId));
 }
 
 /** A post by its id: undefined when it is gone or in the trash. */
@@ -103,26 +117,39 @@ async function publishPost(ctx: PublishContext<WordPressSettings>) {
   const article = renderArticle(ctx.source, (id) => uploaded[id]?.url ?? '');
   const first = images[0] ? uploaded[images[0].mediaId] : undefined;
   const settings = ctx.settings;
+  const fields = {
+    title: article.title,
+    content: wordpressContent(article.html, { updateId: ctx.source.updateId, idempotencyKey: key }),
+    excerpt: article.excerpt,
+    ...(settings.categories.length ? { categories: settings.categories } : {}),
+    ...(settings.tags.length ? { tags: settings.tags } : {}),
+    ...(first ? { featured_media: first.id } : {}),
+  };
+  // A correction: the update already has a post, so it is changed in place and keeps its address and status.
+  const earlier = await findByUpdate(ctx, ctx.source.updateId);
   await progress.update({ postRequested: true });
-  const response = await callWordPress(ctx, {
-    method: 'POST',
-    path: '/posts',
-    creates: true,
-    action: 'create the post',
-    json: {
-      title: article.title,
-      content: wordpressContent(article.html, key),
-      excerpt: article.excerpt,
-      slug: article.slug,
-      status: settings.status,
-      ...(settings.categories.length ? { categories: settings.categories } : {}),
-      ...(settings.tags.length ? { tags: settings.tags } : {}),
-      ...(first ? { featured_media: first.id } : {}),
-    },
-  });
+  const response = earlier
+    ? await callWordPress(ctx, {
+        method: 'POST',
+        path: `/posts/${earlier.id}`,
+        creates: true,
+        action: 'update the post',
+        json: fields,
+      })
+    : await callWordPress(ctx, {
+        method: 'POST',
+        path: '/posts',
+        creates: true,
+        action: 'create the post',
+        json: { ...fields, slug: article.slug, status: settings.status },
+      });
   const post = await readAnswer(response, Post, true);
   await progress.update({ post: { id: post.id, link: post.link } });
-  ctx.logger.info('Published to WordPress', { postId: post.id, status: post.status, images: images.length });
+  ctx.logger.info(earlier ? 'Updated a WordPress post' : 'Published to WordPress', {
+    postId: post.id,
+    status: post.status,
+    images: images.length,
+  });
   return published(post);
 }
 
