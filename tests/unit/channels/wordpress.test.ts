@@ -174,6 +174,7 @@ describe('Connect a channel for WordPress', () => {
     ]);
     expect(fields.find((f) => f.name === 'status')?.options).toEqual(['publish', 'draft']);
     expect(fields.find((f) => f.name === 'siteUrl')?.hint).toContain('https://www.borsetshire.gov.uk');
+    expect(fields.find((f) => f.name === 'fallbackUrl')?.hint).toContain('if the website post is cancelled');
     const { values, errors } = settingsValues(fields, {
       siteUrl: 'https://www.borsetshire.gov.uk',
       username: 'comms',

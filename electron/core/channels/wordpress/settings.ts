@@ -64,6 +64,7 @@ export const WordPressSettings = z.object({
       (value) => isSiteUrl(value, true),
       'The fallback address must start with https:// (http:// only for localhost)',
     )
+    .describe('Where social posts and emails link if the website post is cancelled, such as the news page')
     .optional(),
   /** How long one request may take before its outcome counts as unknown. */
   timeoutMs: z
