@@ -2,6 +2,7 @@ import type { ChannelAdapter } from './adapter.ts';
 import { createBlueskyAdapter } from './bluesky/bluesky-adapter.ts';
 import { createMastodonAdapter } from './mastodon/mastodon-adapter.ts';
 import { createStaticSiteAdapter } from './static-site/static-site-adapter.ts';
+import { createWordPressAdapter } from './wordpress/wordpress-adapter.ts';
 import { createXAdapter } from './x/x-adapter.ts';
 
 /**
@@ -11,6 +12,7 @@ import { createXAdapter } from './x/x-adapter.ts';
  */
 export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
   createStaticSiteAdapter(),
+  createWordPressAdapter(),
   createXAdapter(),
   createMastodonAdapter(),
   createBlueskyAdapter(),

@@ -25,15 +25,25 @@ export type SendJob = { record: DeliveryRecord; target: ChannelTarget; adapter: 
 type Prepared =
   { ok: true; post: RenderedPost; source: RenderSource; settings: unknown } | { ok: false; event: DeliveryEvent };
 
+const HTTP_URL = /^https?:\/\/\S+$/i;
+
 /**
  * The address of the website article this delivery waited for: the claim only
- * hands out a dependent delivery once that one is delivered, so its URL is known.
+ * hands out a dependent delivery once that one is delivered (so its URL is
+ * known) or cancelled. A cancelled website delivery publishes no article, so
+ * the others link to the website channel's `fallbackUrl` setting (its news
+ * page, say) when it has one, and to nothing otherwise.
  */
 async function dependencyUrl(env: WorkerEnv, dependsOn: string | null): Promise<string | undefined> {
   if (dependsOn === null) return undefined;
   const dependency = await createDeliveryRepository(env.db).get(dependsOn);
+  if (dependency?.status === 'cancelled') {
+    const [target] = await createQueueRepository(env.db).getTargets([dependency.targetId]);
+    const fallback = target?.settings['fallbackUrl'];
+    return typeof fallback === 'string' && HTTP_URL.test(fallback) ? fallback : undefined;
+  }
   const url = dependency?.status === 'delivered' ? dependency.externalUrl : null;
-  return url !== null && /^https?:\/\//i.test(url) ? url : undefined;
+  return url !== null && HTTP_URL.test(url) ? url : undefined;
 }
 
 /** Loads the exact version the publication snapshotted and renders it; a problem here is permanent. */

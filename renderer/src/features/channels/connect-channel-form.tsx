@@ -54,15 +54,33 @@ function FieldInput({
           {field.label}: {error}
         </p>
       )}
-      <input
-        id={id}
-        type={field.type}
-        value={typeof value === 'string' ? value : ''}
-        required={field.required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      {field.type === 'select' ? (
+        <select
+          id={id}
+          value={typeof value === 'string' ? value : ''}
+          required={field.required}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value)}
+        >
+          {!field.required && field.defaultValue === undefined && <option value="">(none)</option>}
+          {(field.options ?? []).map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          type={field.type}
+          value={typeof value === 'string' ? value : ''}
+          required={field.required}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </div>
   );
 }

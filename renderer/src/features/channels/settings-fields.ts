@@ -5,7 +5,9 @@ export type SettingsField = {
   name: string;
   label: string;
   hint: string | undefined;
-  type: 'text' | 'url' | 'number' | 'checkbox';
+  type: 'text' | 'url' | 'number' | 'checkbox' | 'select';
+  /** The choices of a `select` (a string enum in the schema). */
+  options?: string[];
   required: boolean;
   defaultValue: string | number | boolean | undefined;
 };
@@ -16,6 +18,7 @@ const Property = z
     title: z.string().optional(),
     description: z.string().optional(),
     format: z.string().optional(),
+    enum: z.array(z.unknown()).optional(),
     default: z.unknown().optional(),
   })
   .loose();
@@ -40,7 +43,8 @@ export function labelFor(name: string): string {
 /**
  * The form fields for a channel kind, generated from its settings schema so a
  * new adapter needs no UI code: strings become text (or web address) inputs,
- * numbers number inputs, booleans checkboxes. Anything else is not offered.
+ * a string with a fixed set of values a select, numbers number inputs,
+ * booleans checkboxes. Anything else (lists) is not offered.
  */
 export function settingsFields(schema: unknown): SettingsField[] {
   const parsed = ObjectSchema.safeParse(schema);
@@ -48,10 +52,13 @@ export function settingsFields(schema: unknown): SettingsField[] {
   const fields: SettingsField[] = [];
   for (const [name, prop] of Object.entries(parsed.data.properties)) {
     const types = Array.isArray(prop.type) ? prop.type : [prop.type];
+    const options = prop.enum?.every((o) => typeof o === 'string') ? (prop.enum as string[]) : undefined;
     const type = types.includes('string')
-      ? prop.format === 'uri'
-        ? 'url'
-        : 'text'
+      ? options
+        ? 'select'
+        : prop.format === 'uri'
+          ? 'url'
+          : 'text'
       : types.includes('number') || types.includes('integer')
         ? 'number'
         : types.includes('boolean')
@@ -64,6 +71,7 @@ export function settingsFields(schema: unknown): SettingsField[] {
       label: prop.title ?? labelFor(name),
       hint: prop.description,
       type,
+      ...(type === 'select' ? { options } : {}),
       required: parsed.data.required.includes(name),
       defaultValue: typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean' ? d : undefined,
     });
