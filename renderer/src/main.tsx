@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { connect } from './api.ts';
 import { App } from './app.tsx';
+import { AuthGate } from './features/auth/auth-gate.tsx';
 import { ClientProvider } from './client-context.tsx';
 import { NoConnection } from './components/no-connection.tsx';
 import './prosemirror.css';
@@ -20,7 +21,9 @@ root.render(
     {client ? (
       <ClientProvider client={client}>
         <QueryClientProvider client={queryClient}>
-          <App />
+          <AuthGate>
+            <App />
+          </AuthGate>
         </QueryClientProvider>
       </ClientProvider>
     ) : (

@@ -7,6 +7,10 @@ export type Route =
   | { page: 'queue' }
   | { page: 'publication'; id: string }
   | { page: 'channels' }
+  | { page: 'approvals' }
+  | { page: 'review'; id: string }
+  | { page: 'people' }
+  | { page: 'audit' }
   | { page: 'not-found'; path: string };
 
 const ID = '([0-9a-f-]{36})';
@@ -16,6 +20,11 @@ export function parseRoute(hash: string): Route {
   if (path === '/updates' || path === '/') return { page: 'updates' };
   if (path === '/queue') return { page: 'queue' };
   if (path === '/channels') return { page: 'channels' };
+  if (path === '/approvals') return { page: 'approvals' };
+  if (path === '/people') return { page: 'people' };
+  if (path === '/audit') return { page: 'audit' };
+  const review = new RegExp(`^/approvals/${ID}$`).exec(path);
+  if (review?.[1]) return { page: 'review', id: review[1] };
   const update = new RegExp(`^/updates/${ID}$`).exec(path);
   if (update?.[1]) return { page: 'update', id: update[1] };
   const publication = new RegExp(`^/queue/${ID}$`).exec(path);
@@ -35,6 +44,14 @@ export function hrefFor(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/queue/${route.id}`;
     case 'channels':
       return '#/channels';
+    case 'approvals':
+      return '#/approvals';
+    case 'review':
+      return `#/approvals/${route.id}`;
+    case 'people':
+      return '#/people';
+    case 'audit':
+      return '#/audit';
   }
 }
 

@@ -4,13 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from './chromium.ts';
-import { startWebHost, type RunningWebHost } from './web-host.ts';
+import { adminSession, callHost, startWebHost, type RunningWebHost } from './web-host.ts';
 
 export type E2eApp = {
   host(): RunningWebHost;
   browser(): Browser;
-  /** A fresh tab on the app, signed in with the host's token. */
-  open(): Promise<Page>;
+  /** Ada's session (the first admin, set up over HTTP when the host started). */
+  session(): string;
+  /**
+   * A fresh tab on the app with the host's token, signed in as Ada (or as the
+   * person whose session is given); `{ signedIn: false }` opens it signed out.
+   */
+  open(options?: { session?: string; signedIn?: boolean }): Promise<Page>;
+  /** Submits the update's current version as Ada and approves it as a second person (over HTTP). */
+  approve(updateId: string): Promise<void>;
   /** Lets console errors matching `pattern` pass for the current test only (say why where it is called). */
   allowConsoleErrors(pattern: RegExp): void;
 };
@@ -32,6 +39,8 @@ export function useE2eApp(
   const consoleErrors: string[] = [];
   let allowed: RegExp[] = [];
   let seededDir: string | undefined;
+  let session: string | undefined;
+  let approverSession: string | undefined;
 
   beforeAll(async () => {
     let dataDir: string | undefined;
@@ -43,6 +52,7 @@ export function useE2eApp(
       ...(options.hostArgs ? { args: options.hostArgs } : {}),
       ...(dataDir ? { dataDir } : {}),
     });
+    session = await adminSession(host);
     browser = await launchChromium();
     mkdirSync('test-results', { recursive: true });
   });
@@ -64,17 +74,41 @@ export function useE2eApp(
   return {
     host: () => need(host, 'The web host'),
     browser: () => need(browser, 'Chromium'),
+    session: () => need(session, 'Set-up'),
     allowConsoleErrors(pattern) {
       allowed.push(pattern);
     },
-    async open() {
+    async approve(updateId) {
+      const running = need(host, 'The web host');
+      const admin = need(session, 'Set-up');
+      if (!approverSession) {
+        const person = { email: 'priya.approver@council.example', password: 'another long passphrase' };
+        await callHost(running, 'people.create', { name: 'Priya Approver', roles: ['approver'], ...person }, admin);
+        approverSession = (await callHost<{ token: string }>(running, 'auth.signIn', person)).token;
+      }
+      const update = await callHost<{ revision: number; reviewState: string }>(
+        running,
+        'updates.get',
+        { id: updateId },
+        admin,
+      );
+      if (update.reviewState === 'approved') return;
+      if (update.reviewState !== 'in_review') {
+        await callHost(running, 'review.submit', { updateId, revision: update.revision }, admin);
+      }
+      await callHost(running, 'review.approve', { updateId, revision: update.revision }, approverSession);
+    },
+    async open(openOptions = {}) {
       const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });
+      const token = openOptions.signedIn === false ? null : (openOptions.session ?? need(session, 'Set-up'));
+      // The page keeps its session in this tab's sessionStorage, exactly where signing in puts it.
+      if (token) await page.addInitScript((t) => window.sessionStorage.setItem('town-crier-session', t), token);
       page.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(m.text());
       });
       page.on('pageerror', (e) => consoleErrors.push(e.message));
       await page.goto(need(host, 'The web host').url);
-      await page.getByRole('heading', { name: 'Updates' }).waitFor();
+      if (token) await page.getByRole('heading', { name: 'Updates' }).waitFor();
       return page;
     },
   };

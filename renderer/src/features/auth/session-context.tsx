@@ -1,0 +1,28 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { SessionInfo } from '../../../../shared/domain/people.ts';
+import type { Role } from '../../../../shared/domain/people.ts';
+
+type SessionValue = SessionInfo & {
+  /** Ends the session and returns to the sign-in screen. */
+  signOut(): Promise<void>;
+  /** Locks now (stepping away from the desk). */
+  lock(): Promise<void>;
+};
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+export function SessionProvider({ value, children }: { value: SessionValue; children: ReactNode }) {
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** The signed-in person. Only used inside the signed-in app. */
+export function useSession(): SessionValue {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside the signed-in app');
+  return session;
+}
+
+/** Whether the signed-in person has a role (the UI hides what they cannot do; the core refuses it anyway). */
+export function useHasRole(role: Role): boolean {
+  return useSession().user.roles.includes(role);
+}
