@@ -82,7 +82,15 @@ export function createCore(deps: CoreDeps): Core {
     newId,
     idleLockMinutes: async () => (await readSettings()).idleLockMinutes,
   });
-  const review = createReviewService({ db: deps.db, audit, events, logger: logger.child('review'), now, newId, readSettings });
+  const review = createReviewService({
+    db: deps.db,
+    audit,
+    events,
+    logger: logger.child('review'),
+    now,
+    newId,
+    readSettings,
+  });
   const updates = createUpdatesService({
     db: deps.db,
     events,
@@ -142,7 +150,8 @@ export function createCore(deps: CoreDeps): Core {
   };
 
   return {
-    call: (method, input, meta) => dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
+    call: (method, input, meta) =>
+      dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
     services: { updates, secrets: deps.secrets, people, review, audit },
     // The worker first: its sends in flight record their outcomes before the store goes.

@@ -32,7 +32,10 @@ export type Client = {
 const SESSION_KEY = 'town-crier-session';
 
 /** The typed renderer client: the only way UI code talks to the core. */
-export function createClient(transport: Transport, storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): Client {
+export function createClient(
+  transport: Transport,
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+): Client {
   let session: string | null = storage?.getItem(SESSION_KEY) ?? null;
   const authLost = new Set<(code: 'unauthorized' | 'locked') => void>();
   return {

@@ -41,31 +41,34 @@ export function diffWords(before: string, after: string): DiffPart[] {
   } else {
     const n = midA.length;
     const m = midB.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    // table[i * (m + 1) + j]: the longest common run of midA[i..] and midB[j..].
+    const width = m + 1;
+    const table = new Uint32Array((n + 1) * width);
+    const at = (i: number, j: number) => table[i * width + j] ?? 0;
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        const row = table[i] as Uint32Array;
-        row[j] =
-          midA[i] === midB[j]
-            ? (table[i + 1] as Uint32Array)[j + 1]! + 1
-            : Math.max((table[i + 1] as Uint32Array)[j]!, row[j + 1]!);
+        table[i * width + j] = midA[i] === midB[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
       }
     }
     let i = 0;
     let j = 0;
     while (i < n && j < m) {
-      if (midA[i] === midB[j]) {
-        push(parts, 'same', midA[i]!);
+      const x = midA[i] ?? '';
+      const y = midB[j] ?? '';
+      if (x === y) {
+        push(parts, 'same', x);
         i++;
         j++;
-      } else if ((table[i + 1] as Uint32Array)[j]! >= (table[i] as Uint32Array)[j + 1]!) {
-        push(parts, 'removed', midA[i++]!);
+      } else if (at(i + 1, j) >= at(i, j + 1)) {
+        push(parts, 'removed', x);
+        i++;
       } else {
-        push(parts, 'added', midB[j++]!);
+        push(parts, 'added', y);
+        j++;
       }
     }
-    while (i < n) push(parts, 'removed', midA[i++]!);
-    while (j < m) push(parts, 'added', midB[j++]!);
+    while (i < n) push(parts, 'removed', midA[i++] ?? '');
+    while (j < m) push(parts, 'added', midB[j++] ?? '');
   }
   if (endA < a.length) push(parts, 'same', a.slice(endA).join(''));
   return parts;

@@ -17,14 +17,14 @@ export const PersonName = z
   .trim()
   .min(1, 'Enter a name')
   .max(120, 'A name can be at most 120 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A name cannot contain control characters');
+  .refine((s) => !/\p{Cc}/u.test(s), 'A name cannot contain control characters');
 
 /** A work email address: one @, no spaces or control characters, a dot in the domain. */
 export const EmailAddress = z
   .string()
   .trim()
   .max(254, 'An email address can be at most 254 characters')
-  .regex(/^[^\s@<>",;\u0000-\u001f]+@[^\s@<>",;\u0000-\u001f]+\.[^\s@<>",;\u0000-\u001f]+$/, {
+  .regex(/^[^\s@<>",;\p{Cc}]+@[^\s@<>",;\p{Cc}]+\.[^\s@<>",;\p{Cc}]+$/u, {
     message: 'Enter an email address like name@council.gov.uk',
   });
 

@@ -19,13 +19,15 @@ const COUNT = 10_000;
 /** One real publication through the core, then 9,999 more rows like it in one transaction (seconds, not minutes). */
 async function seedTenThousand(dataDir: string): Promise<void> {
   const db = await openStore({ dataDir });
-  const core = await signedIn(createCore({
-    db,
-    settings: createMemorySettingsStore(),
-    secrets: createFileSecretStore(join(dataDir, 'seed-secrets.json'), createAesGcmCipher(randomBytes(32))),
-    logger: createLogger('seed', () => undefined),
-    channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
-  }));
+  const core = await signedIn(
+    createCore({
+      db,
+      settings: createMemorySettingsStore(),
+      secrets: createFileSecretStore(join(dataDir, 'seed-secrets.json'), createAesGcmCipher(randomBytes(32))),
+      logger: createLogger('seed', () => undefined),
+      channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
+    }),
+  );
   const ok = <T>(r: { ok: true; value: unknown } | { ok: false; error: { message: string } }) => {
     if (!r.ok) throw new Error(r.error.message);
     return r.value as T;

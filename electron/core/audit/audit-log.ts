@@ -129,22 +129,19 @@ export function createAuditLog({ now }: { now: () => Date }) {
         details: safeDetails(record.details),
       };
       const hash = auditHash(prevHash, row);
-      await tx.run(
-        `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          row.seq,
-          row.at,
-          row.actorId,
-          row.actorName,
-          row.action,
-          row.subjectType,
-          row.subjectId,
-          row.contentHash,
-          JSON.stringify(row.details),
-          prevHash,
-          hash,
-        ],
-      );
+      await tx.run(`INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+        row.seq,
+        row.at,
+        row.actorId,
+        row.actorName,
+        row.action,
+        row.subjectType,
+        row.subjectId,
+        row.contentHash,
+        JSON.stringify(row.details),
+        prevHash,
+        hash,
+      ]);
       return { ...row, prevHash, hash };
     },
 

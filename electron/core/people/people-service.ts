@@ -125,7 +125,7 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
   }
 
   function tooManyFailures(key: string): boolean {
-    const cutoff = Date.now() - FAILURE_WINDOW_MS;
+    const cutoff = now().getTime() - FAILURE_WINDOW_MS;
     const recent = (failures.get(key) ?? []).filter((t) => t > cutoff);
     failures.set(key, recent);
     return recent.length >= MAX_FAILURES;
@@ -186,7 +186,9 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
       const user = await byEmail(db, input.email);
       const passwordOk = await verifyPassword(input.password, user?.passwordHash);
       if (!user || !passwordOk || user.disabled) {
-        failures.set(key, [...(failures.get(key) ?? []), Date.now()]);
+        failures.set(key, [...(failures.get(key) ?? []), now().getTime()]);
+        // Never the password, and not the address either (it may be a password typed in the wrong box).
+        logger.warn('A sign-in was refused', { known: user !== undefined, disabled: user?.disabled ?? false });
         await db.transaction((tx) =>
           audit.record(
             tx,
@@ -234,7 +236,10 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
       const time = now();
       const idleMs = time.getTime() - new Date(String(row.last_seen_at)).getTime();
       if (idleMs > (await idleLockMinutes()) * 60_000) {
-        await db.run('UPDATE sessions SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL', [time.toISOString(), id]);
+        await db.run('UPDATE sessions SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL', [
+          time.toISOString(),
+          id,
+        ]);
         return { ok: false, code: 'locked' };
       }
       if (idleMs > TOUCH_EVERY_MS) {
@@ -274,7 +279,7 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
       }
       if (!(await verifyPassword(password, user.passwordHash))) {
         const key = emailKey(user.email);
-        failures.set(key, [...(failures.get(key) ?? []), Date.now()]);
+        failures.set(key, [...(failures.get(key) ?? []), now().getTime()]);
         throw new CoreError('unauthorized', 'That password is not right.', { field: 'password' });
       }
       await db.transaction(async (tx) => {

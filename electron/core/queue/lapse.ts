@@ -64,12 +64,20 @@ export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
          VALUES ($1, $2, NULL, NULL, $3, NULL, 'not_sent', $4, $5)`,
         [randomUUID(), String(p.update_id), Number(p.update_revision), message, time.toISOString()],
       );
-      await audit.record(tx, { ...WORKER_ACTOR, name: `Queue worker ${env.id}` }, {
-        action: 'publication.not_sent',
-        subjectType: 'publication',
-        subjectId: publicationId,
-        details: { updateId: String(p.update_id), revision: Number(p.update_revision), reason: 'not approved by its send time' },
-      });
+      await audit.record(
+        tx,
+        { ...WORKER_ACTOR, name: `Queue worker ${env.id}` },
+        {
+          action: 'publication.not_sent',
+          subjectType: 'publication',
+          subjectId: publicationId,
+          details: {
+            updateId: String(p.update_id),
+            revision: Number(p.update_revision),
+            reason: 'not approved by its send time',
+          },
+        },
+      );
       return changes;
     });
     if (result) {

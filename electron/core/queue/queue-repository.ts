@@ -103,9 +103,7 @@ export function createQueueRepository(db: SqlExecutor) {
     /** The exact saved version a delivery sends (read through the updates repository, the one reader of versions). */
     version: (updateId: string, revision: number) => createUpdatesRepository(db).version(updateId, revision),
 
-    async insertPublication(
-      p: Omit<PublicationHead, 'title' | 'reviewedBy' | 'reviewedAt'>,
-    ): Promise<void> {
+    async insertPublication(p: Omit<PublicationHead, 'title' | 'reviewedBy' | 'reviewedAt'>): Promise<void> {
       await db.run(
         `INSERT INTO publications (id, update_id, update_revision, content_hash, scheduled_at, created_at, created_by,
            authorisation, urgent_reason)

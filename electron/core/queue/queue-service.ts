@@ -334,9 +334,13 @@ export function createQueueService(deps: QueueServiceDeps) {
         const head = await createQueueRepository(tx).publication(publicationId);
         if (!head) throw new CoreError('not_found', 'That publication does not exist.');
         if (head.authorisation !== 'urgent') {
-          throw new CoreError('conflict', 'Only an urgent publication needs a review afterwards; this one was approved.');
+          throw new CoreError(
+            'conflict',
+            'Only an urgent publication needs a review afterwards; this one was approved.',
+          );
         }
-        if (head.reviewedAt !== null) throw new CoreError('conflict', 'This urgent publication has already been reviewed.');
+        if (head.reviewedAt !== null)
+          throw new CoreError('conflict', 'This urgent publication has already been reviewed.');
         if (head.createdBy === actor.id) {
           throw new CoreError('forbidden', 'You published this urgently, so someone else must review it.');
         }

@@ -3,7 +3,14 @@ import type { SqlExecutor } from '../store/sql.ts';
 /** Adds one notification per person (duplicates in `userIds` are sent once). Returns who was notified. */
 export async function insertNotifications(
   tx: SqlExecutor,
-  n: { userIds: Iterable<string>; updateId: string | null; kind: string; message: string; at: string; newId: () => string },
+  n: {
+    userIds: Iterable<string>;
+    updateId: string | null;
+    kind: string;
+    message: string;
+    at: string;
+    newId: () => string;
+  },
 ): Promise<string[]> {
   const to = [...new Set(n.userIds)];
   for (const userId of to) {

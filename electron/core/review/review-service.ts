@@ -152,7 +152,13 @@ export function createReviewService(deps: ReviewDeps) {
   }
 
   const notified = new Set<string>();
-  async function notify(tx: SqlExecutor, userIds: Iterable<string>, updateId: string | null, kind: string, message: string) {
+  async function notify(
+    tx: SqlExecutor,
+    userIds: Iterable<string>,
+    updateId: string | null,
+    kind: string,
+    message: string,
+  ) {
     for (const userId of new Set(userIds)) {
       await tx.run(
         `INSERT INTO notifications (id, user_id, update_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -261,7 +267,8 @@ export function createReviewService(deps: ReviewDeps) {
       comments,
       diff,
       can: {
-        submit: hasRole(actor, 'author') && (update.reviewState === 'draft' || update.reviewState === 'changes_requested'),
+        submit:
+          hasRole(actor, 'author') && (update.reviewState === 'draft' || update.reviewState === 'changes_requested'),
         approve: canDecide,
         requestChanges: canDecide,
         comment: actor.kind === 'user',
@@ -275,7 +282,10 @@ export function createReviewService(deps: ReviewDeps) {
     const update = await currentUpdate(tx, updateId);
     const open = await openSubmission(tx, updateId);
     if (!open) {
-      throw new CoreError('conflict', `This update is not waiting for approval (it is ${update.reviewState.replace('_', ' ')}).`);
+      throw new CoreError(
+        'conflict',
+        `This update is not waiting for approval (it is ${update.reviewState.replace('_', ' ')}).`,
+      );
     }
     if (open.revision !== revision || update.revision !== revision) {
       throw new CoreError(
@@ -346,8 +356,21 @@ export function createReviewService(deps: ReviewDeps) {
         if (update.reviewState === 'in_review') {
           throw new CoreError('conflict', 'This update is already waiting for approval.');
         }
+        const renderHash = renderHashOf(update, settings);
         if (update.reviewState === 'approved') {
-          throw new CoreError('conflict', 'This version is already approved. Edit it to make a new version.');
+          const approved = await tx.one(
+            `SELECT render_hash FROM review_submissions WHERE update_id = $1 AND revision = $2 AND status = 'approved'
+             ORDER BY submitted_at DESC LIMIT 1`,
+            [update.id, update.revision],
+          );
+          if (approved && String(approved.render_hash) === renderHash) {
+            throw new CoreError('conflict', 'This version is already approved. Edit it to make a new version.');
+          }
+          // Approved, but what the channels would receive has changed since (a setting, the app): it needs a new look.
+          await tx.run(
+            `UPDATE approvals SET voided_at = $1, void_reason = $2 WHERE update_id = $3 AND voided_at IS NULL`,
+            [now().toISOString(), 'the channels would now receive something different', update.id],
+          );
         }
         const check = checkUpdateForSending(update, settings);
         if (check.blocking > 0) {
@@ -358,9 +381,7 @@ export function createReviewService(deps: ReviewDeps) {
             { field: 'updateId', issues: blocking.map((f) => ({ path: f.where, message: f.message })) },
           );
         }
-        const approvers = (await activeApprovers(tx)).filter(
-          (a) => a.id !== actor.id && a.id !== update.createdBy?.id,
-        );
+        const approvers = (await activeApprovers(tx)).filter((a) => a.id !== actor.id && a.id !== update.createdBy?.id);
         if (input.approverId !== null && !approvers.some((a) => a.id === input.approverId)) {
           throw new CoreError(
             'invalid_input',
@@ -379,17 +400,39 @@ export function createReviewService(deps: ReviewDeps) {
         const required = requiredFor(await policy(tx), update.tags);
         const id = newId();
         const time = now().toISOString();
-        const renderHash = renderHashOf(update, settings);
         await tx.run(
           `INSERT INTO review_submissions (id, update_id, revision, content_hash, render_hash, submitted_by, approver_id,
              approvals_required, note, status, submitted_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)`,
-          [id, update.id, update.revision, update.contentHash, renderHash, actor.id, input.approverId, required, input.note, time],
+          [
+            id,
+            update.id,
+            update.revision,
+            update.contentHash,
+            renderHash,
+            actor.id,
+            input.approverId,
+            required,
+            input.note,
+            time,
+          ],
         );
         await setState(tx, update.id, 'in_review');
-        await addComment(tx, { updateId: update.id, submissionId: id, revision: update.revision }, actor, 'submitted', input.note);
+        await addComment(
+          tx,
+          { updateId: update.id, submissionId: id, revision: update.revision },
+          actor,
+          'submitted',
+          input.note,
+        );
         const to = input.approverId === null ? approvers.map((a) => a.id) : [input.approverId];
-        await notify(tx, to, update.id, 'review_requested', `${actor.name} asks you to approve “${update.title || 'Untitled update'}”.`);
+        await notify(
+          tx,
+          to,
+          update.id,
+          'review_requested',
+          `${actor.name} asks you to approve “${update.title || 'Untitled update'}”.`,
+        );
         await audit.record(tx, actor, {
           action: 'review.submitted',
           subjectType: 'update',
@@ -408,7 +451,10 @@ export function createReviewService(deps: ReviewDeps) {
         const { update, open } = await decisionTarget(tx, actor, input.updateId, input.revision, 'approve');
         const existing = await approvalsOf(tx, open.id);
         if (existing.some((a) => a.approver.id === actor.id)) {
-          throw new CoreError('conflict', 'You have already approved this version. It needs a different second approver.');
+          throw new CoreError(
+            'conflict',
+            'You have already approved this version. It needs a different second approver.',
+          );
         }
         const renderHash = renderHashOf(update, settings);
         if (update.contentHash !== open.content_hash || renderHash !== open.render_hash) {
@@ -426,7 +472,10 @@ export function createReviewService(deps: ReviewDeps) {
         const count = existing.length + 1;
         const done = count >= open.approvals_required;
         if (done) {
-          await tx.run(`UPDATE review_submissions SET status = 'approved', closed_at = $1 WHERE id = $2`, [time, open.id]);
+          await tx.run(`UPDATE review_submissions SET status = 'approved', closed_at = $1 WHERE id = $2`, [
+            time,
+            open.id,
+          ]);
           await setState(tx, update.id, 'approved');
           // Publications scheduled before approval arrived may now go at their time.
           await tx.run(
@@ -457,7 +506,13 @@ export function createReviewService(deps: ReviewDeps) {
           subjectType: 'update',
           subjectId: update.id,
           contentHash: update.contentHash,
-          details: { revision: update.revision, renderHash, submissionId: open.id, approvals: count, required: open.approvals_required },
+          details: {
+            revision: update.revision,
+            renderHash,
+            submissionId: open.id,
+            approvals: count,
+            required: open.approvals_required,
+          },
         });
       });
       announce(input.updateId);
@@ -472,11 +527,10 @@ export function createReviewService(deps: ReviewDeps) {
           time,
           open.id,
         ]);
-        await tx.run('UPDATE approvals SET voided_at = $1, void_reason = $2 WHERE submission_id = $3 AND voided_at IS NULL', [
-          time,
-          'changes requested',
-          open.id,
-        ]);
+        await tx.run(
+          'UPDATE approvals SET voided_at = $1, void_reason = $2 WHERE submission_id = $3 AND voided_at IS NULL',
+          [time, 'changes requested', open.id],
+        );
         await setState(tx, update.id, 'changes_requested');
         await addComment(
           tx,
@@ -512,7 +566,8 @@ export function createReviewService(deps: ReviewDeps) {
             input.replyTo,
             update.id,
           ]);
-          if (!parent) throw new CoreError('not_found', 'The comment you are replying to no longer exists.', { field: 'replyTo' });
+          if (!parent)
+            throw new CoreError('not_found', 'The comment you are replying to no longer exists.', { field: 'replyTo' });
         }
         const open = await openSubmission(tx, update.id);
         const id = await addComment(
@@ -527,7 +582,13 @@ export function createReviewService(deps: ReviewDeps) {
           ...(open ? [open.submitted_by, ...(open.approver_id ? [open.approver_id] : [])] : []),
         ]);
         others.delete(actor.id);
-        await notify(tx, others, update.id, 'comment', `${actor.name} commented on “${update.title || 'Untitled update'}”.`);
+        await notify(
+          tx,
+          others,
+          update.id,
+          'comment',
+          `${actor.name} commented on “${update.title || 'Untitled update'}”.`,
+        );
         await audit.record(tx, actor, {
           action: 'review.commented',
           subjectType: 'update',
@@ -545,6 +606,13 @@ export function createReviewService(deps: ReviewDeps) {
       const tags = [...new Map(input.tags.map((t) => [t.toLowerCase(), t])).values()];
       await db.transaction(async (tx) => {
         const update = await currentUpdate(tx, input.updateId);
+        if (update.reviewState === 'in_review' || update.reviewState === 'approved') {
+          throw new CoreError(
+            'conflict',
+            'Tags decide how many approvals an update needs, so they can change only while it is a draft. Edit the update first.',
+            { field: 'tags' },
+          );
+        }
         await tx.run('UPDATE updates SET tags_json = $1 WHERE id = $2', [JSON.stringify(tags), update.id]);
         await audit.record(tx, actor, {
           action: 'update.edited',
@@ -575,7 +643,10 @@ export function createReviewService(deps: ReviewDeps) {
       return rows
         .filter(
           (r) =>
-            r.submitted_by !== actor.id && r.created_by !== actor.id && Number(r.mine) === 0 && Number(r.saved_by_me) === 0,
+            r.submitted_by !== actor.id &&
+            r.created_by !== actor.id &&
+            Number(r.mine) === 0 &&
+            Number(r.saved_by_me) === 0,
         )
         .map((r) => ({
           submissionId: String(r.id),
@@ -618,8 +689,10 @@ export function createReviewService(deps: ReviewDeps) {
           [after.revision, after.contentHash, String(p.id)],
         );
       }
-      if (before.reviewState === 'draft' && !open && voidedApprovals === 0 && held.length === 0) return false;
-      await setState(tx, before.id, 'draft');
+      const wasReviewed = open !== undefined || voidedApprovals > 0;
+      // Editing a draft, or an update sent back with changes requested, is just writing.
+      if (!wasReviewed && held.length === 0) return false;
+      if (wasReviewed) await setState(tx, before.id, 'draft');
       const was =
         before.reviewState === 'approved'
           ? 'The approval was for the earlier version, so it no longer counts'
@@ -641,7 +714,9 @@ export function createReviewService(deps: ReviewDeps) {
       );
       await notify(
         tx,
-        [...approvers.map((r) => String(r.id)), ...(open?.approver_id ? [open.approver_id] : [])].filter((id) => id !== actor.id),
+        [...approvers.map((r) => String(r.id)), ...(open?.approver_id ? [open.approver_id] : [])].filter(
+          (id) => id !== actor.id,
+        ),
         before.id,
         'voided',
         `“${after.title || 'Untitled update'}” was edited after you ${before.reviewState === 'approved' ? 'approved' : 'were asked to review'} it. It will be submitted again.`,
@@ -692,21 +767,6 @@ export function createReviewService(deps: ReviewDeps) {
         }
       });
       return { marked };
-    },
-
-    /** Tells the author, the publisher and every approver; used when a scheduled publication lapses. */
-    async notifyLapsed(tx: SqlExecutor, publication: { id: string; updateId: string; createdBy: string | null; title: string }) {
-      const update = await currentUpdate(tx, publication.updateId);
-      const approvers = (await activeApprovers(tx)).map((a) => a.id);
-      const message = `“${publication.title || 'Untitled update'}” was not sent: its send time came before it was approved. Submit and approve it, then publish again.`;
-      await notify(
-        tx,
-        [...(update.createdBy ? [update.createdBy.id] : []), ...(publication.createdBy ? [publication.createdBy] : []), ...approvers],
-        publication.updateId,
-        'not_sent',
-        message,
-      );
-      await addComment(tx, { updateId: publication.updateId, submissionId: null, revision: update.revision }, { kind: 'system', id: null, name: 'Queue worker' }, 'not_sent', message);
     },
   };
 }

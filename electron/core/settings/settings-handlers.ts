@@ -17,7 +17,8 @@ export function createSettingsHandlers(deps: {
   events: EventBus;
   logger: Logger;
 }): HandlersFor<keyof typeof settingsMethods> {
-  const record = (actor: UserActor, entry: AuditRecord) => deps.db.transaction((tx) => deps.audit.record(tx, actor, entry));
+  const record = (actor: UserActor, entry: AuditRecord) =>
+    deps.db.transaction((tx) => deps.audit.record(tx, actor, entry));
   return {
     'settings.get': () => deps.settings.read(),
     'settings.update': async (patch, { actor }) => {

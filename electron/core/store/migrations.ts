@@ -162,7 +162,14 @@ export const migrations: readonly Migration[] = [
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */
-function refusingTrigger(e: Engine, name: string, timing: string, table: string, when: string, message: string): string {
+function refusingTrigger(
+  e: Engine,
+  name: string,
+  timing: string,
+  table: string,
+  when: string,
+  message: string,
+): string {
   if (e === 'sqlite') {
     return `CREATE TRIGGER ${name} ${timing} ON ${table} FOR EACH ROW WHEN ${when}
       BEGIN SELECT RAISE(ABORT, '${message}'); END;`;

@@ -86,13 +86,16 @@ export function createTemplatesService(deps: {
     /** Starts a new update from a template; the template itself is not changed. */
     async use(input: ParsedInput<'templates.use'>, actor: Actor): Promise<Update> {
       const template = await find(input.templateId);
-      return updates.create({
-        title: input.title ?? template.title,
-        summary: input.summary ?? template.summary,
-        body: template.body,
-        channels: DEFAULT_CHANNELS,
-        variants: {},
-      }, actor);
+      return updates.create(
+        {
+          title: input.title ?? template.title,
+          summary: input.summary ?? template.summary,
+          body: template.body,
+          channels: DEFAULT_CHANNELS,
+          variants: {},
+        },
+        actor,
+      );
     },
   };
 }

@@ -202,15 +202,18 @@ export function createUpdatesService({ db, events, logger, now, newId, audit, on
     /** Restoring is a save of the old content, so history only ever grows and the restore is itself undoable. */
     async restore(input: ParsedInput<'updates.restore'>, actor: Actor): Promise<Update> {
       const old = await this.version(input.id, input.revision);
-      return this.save({
-        id: input.id,
-        baseRevision: input.baseRevision,
-        title: old.title,
-        summary: old.summary,
-        body: old.body,
-        channels: old.channels,
-        variants: old.variants,
-      }, actor);
+      return this.save(
+        {
+          id: input.id,
+          baseRevision: input.baseRevision,
+          title: old.title,
+          summary: old.summary,
+          body: old.body,
+          channels: old.channels,
+          variants: old.variants,
+        },
+        actor,
+      );
     },
   };
 }
