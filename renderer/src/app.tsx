@@ -10,6 +10,10 @@ import { QueuePage } from './features/queue/queue-page.tsx';
 import { PublicationPage } from './features/queue/publication-page.tsx';
 import { ChannelsPage } from './features/channels/channels-page.tsx';
 import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
+import { ApprovalsPage } from './features/review/approvals-page.tsx';
+import { ReviewPage } from './features/review/review-page.tsx';
+import { useInbox } from './features/review/use-review.ts';
+import { useHasRole, useSession } from './features/auth/session-context.tsx';
 
 /** The app frame: navigation on the left, the page, and a status bar. */
 export function App() {
@@ -18,6 +22,9 @@ export function App() {
   const queryClient = useQueryClient();
   const mainRef = useRef<HTMLElement>(null);
   const deliveries = useLiveDeliveries();
+  const session = useSession();
+  const approver = useHasRole('approver');
+  const waiting = useInbox(approver).data?.length ?? 0;
 
   // Live refresh: another window, desktop or the worker may change an update.
   useEffect(
@@ -61,7 +68,33 @@ export function App() {
               Channels
             </a>
           </li>
+          <li>
+            <a
+              href={hrefFor({ page: 'approvals' })}
+              aria-current={route.page === 'approvals' || route.page === 'review' ? 'page' : undefined}
+            >
+              Approvals
+              {waiting > 0 && (
+                <span className="count-badge">
+                  {' '}
+                  {waiting}
+                  <span className="visually-hidden"> waiting for you</span>
+                </span>
+              )}
+            </a>
+          </li>
         </ul>
+        <div className="signed-in">
+          <p>
+            Signed in as <strong>{session.user.name}</strong>
+          </p>
+          <button type="button" className="button" onClick={() => void session.lock()}>
+            Lock
+          </button>{' '}
+          <button type="button" className="button" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
         {/* In-app notice (the web host has no desktop notifications): a delivery failed or is unconfirmed. */}
@@ -80,6 +113,8 @@ export function App() {
         {route.page === 'queue' && <QueuePage />}
         {route.page === 'publication' && <PublicationPage key={route.id} id={route.id} />}
         {route.page === 'channels' && <ChannelsPage />}
+        {route.page === 'approvals' && <ApprovalsPage />}
+        {route.page === 'review' && <ReviewPage key={route.id} id={route.id} />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>

@@ -25,18 +25,22 @@ export function ChannelPreviews({
   rendered: RenderedVariant[];
   variants: Variants;
   websiteUrl: string;
-  onVariantsChange: (next: Variants) => void;
+  /** Absent: read-only previews (the review page). */
+  onVariantsChange?: (next: Variants) => void;
 }) {
   const [tab, setTab] = useState<string | undefined>(undefined);
   if (rendered.length === 0) return <p>Choose at least one channel to see its preview.</p>;
   // A tab whose channel was just unticked falls back to the first channel.
   const active = rendered.some((v) => v.kind === tab) ? tab : rendered[0]?.kind;
-  const set = <K extends keyof Variants>(kind: K, value: Variants[K]) => {
-    const next = { ...variants };
-    if (value === undefined) delete next[kind];
-    else next[kind] = value;
-    onVariantsChange(next);
-  };
+  const setter =
+    onVariantsChange &&
+    (<K extends keyof Variants>(kind: K) =>
+      (value: Variants[K]) => {
+        const next = { ...variants };
+        if (value === undefined) delete next[kind];
+        else next[kind] = value;
+        onVariantsChange(next);
+      });
   return (
     <Tabs.Root value={active} onValueChange={setTab} className="preview-tabs">
       <Tabs.List aria-label="Preview" className="tab-list">
@@ -53,14 +57,12 @@ export function ChannelPreviews({
               variant={v}
               websiteUrl={websiteUrl}
               override={variants.website}
-              onChange={(x) => set('website', x)}
+              onChange={setter?.('website')}
             />
           )}
-          {v.kind === 'email' && (
-            <EmailPreview variant={v} override={variants.email} onChange={(x) => set('email', x)} />
-          )}
+          {v.kind === 'email' && <EmailPreview variant={v} override={variants.email} onChange={setter?.('email')} />}
           {(v.kind === 'x' || v.kind === 'bluesky' || v.kind === 'mastodon') && (
-            <SocialPreview variant={v} override={variants[v.kind]} onChange={(x) => set(v.kind, x)} />
+            <SocialPreview variant={v} override={variants[v.kind]} onChange={setter?.(v.kind)} />
           )}
         </Tabs.Content>
       ))}

@@ -14,7 +14,8 @@ export function EmailPreview({
 }: {
   variant: RenderedEmailVariant;
   override: EmailVariant | undefined;
-  onChange: (next: EmailVariant | undefined) => void;
+  /** Absent: read-only (the review page). */
+  onChange?: ((next: EmailVariant | undefined) => void) | undefined;
 }) {
   const ids = { subject: useId(), preheader: useId(), counter: useId(), hint: useId() };
   return (
@@ -22,35 +23,49 @@ export function EmailPreview({
       <p className="variant-state">
         {variant.edited ? '✎ Subject or preheader edited for email' : 'Inherited from the master text'}
       </p>
-      <div className="field">
-        <label htmlFor={ids.subject}>Subject line</label>
-        <input
-          id={ids.subject}
-          value={override?.subject ?? variant.email.subject}
-          aria-describedby={ids.counter}
-          onChange={(e) => onChange({ ...override, subject: e.target.value })}
-        />
-        <span>
-          <Counter id={ids.counter} measure={variant.subjectMeasure} />
-          {variant.subjectMeasure.warning && <span className="hint"> {variant.subjectMeasure.warning}</span>}
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.preheader}>Preheader</label>
-        <p id={ids.hint} className="hint">
-          The line inboxes show after the subject.
-        </p>
-        <input
-          id={ids.preheader}
-          value={override?.preheader ?? variant.email.preheader}
-          aria-describedby={ids.hint}
-          onChange={(e) => onChange({ ...override, preheader: e.target.value })}
-        />
-      </div>
-      {variant.edited && (
-        <button type="button" className="button" onClick={() => onChange(undefined)}>
-          Reset to master
-        </button>
+      {!onChange && (
+        <dl className="email-headers">
+          <dt>Subject line</dt>
+          <dd>
+            {variant.email.subject} <Counter measure={variant.subjectMeasure} />
+          </dd>
+          <dt>Preheader</dt>
+          <dd>{variant.email.preheader || '(none)'}</dd>
+        </dl>
+      )}
+      {onChange && (
+        <>
+          <div className="field">
+            <label htmlFor={ids.subject}>Subject line</label>
+            <input
+              id={ids.subject}
+              value={override?.subject ?? variant.email.subject}
+              aria-describedby={ids.counter}
+              onChange={(e) => onChange({ ...override, subject: e.target.value })}
+            />
+            <span>
+              <Counter id={ids.counter} measure={variant.subjectMeasure} />
+              {variant.subjectMeasure.warning && <span className="hint"> {variant.subjectMeasure.warning}</span>}
+            </span>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.preheader}>Preheader</label>
+            <p id={ids.hint} className="hint">
+              The line inboxes show after the subject.
+            </p>
+            <input
+              id={ids.preheader}
+              value={override?.preheader ?? variant.email.preheader}
+              aria-describedby={ids.hint}
+              onChange={(e) => onChange({ ...override, preheader: e.target.value })}
+            />
+          </div>
+          {variant.edited && (
+            <button type="button" className="button" onClick={() => onChange(undefined)}>
+              Reset to master
+            </button>
+          )}
+        </>
       )}
       <Tabs.Root defaultValue="html" className="inner-tabs">
         <Tabs.List aria-label="Email format" className="tab-list">

@@ -16,7 +16,8 @@ export function SocialPreview({
 }: {
   variant: RenderedSocialVariant;
   override: SocialVariant | undefined;
-  onChange: (next: SocialVariant | undefined) => void;
+  /** Absent: read-only (the review page). */
+  onChange?: ((next: SocialVariant | undefined) => void) | undefined;
 }) {
   const name = channelDisplayName(variant.kind);
   const [editing, setEditing] = useState(false);
@@ -33,24 +34,26 @@ export function SocialPreview({
           'Inherited from the master text'
         )}
       </p>
-      <div className="variant-actions">
-        <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
-          {editing ? 'Close editor' : `Edit ${name} text`}
-        </button>
-        {variant.edited && (
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setEditing(false);
-              onChange(override?.thread ? { thread: true } : undefined);
-            }}
-          >
-            Reset to master
+      {onChange && (
+        <div className="variant-actions">
+          <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            {editing ? 'Close editor' : `Edit ${name} text`}
           </button>
-        )}
-      </div>
-      {editing && (
+          {variant.edited && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setEditing(false);
+                onChange(override?.thread ? { thread: true } : undefined);
+              }}
+            >
+              Reset to master
+            </button>
+          )}
+        </div>
+      )}
+      {onChange && editing && (
         <div className="field">
           <label htmlFor={ids.text}>{name} text</label>
           <textarea
@@ -66,7 +69,7 @@ export function SocialPreview({
       {variant.problem && (
         <div className="error-box" id={ids.problem}>
           <p>{variant.problem}</p>
-          {variant.canSplit && (
+          {onChange && variant.canSplit && (
             <button type="button" className="button" onClick={() => onChange({ ...override, thread: true })}>
               Split into a numbered thread
             </button>
@@ -76,9 +79,11 @@ export function SocialPreview({
       {variant.threaded && (
         <p className="thread-note">
           Goes out as a thread of {total} posts.{' '}
-          <button type="button" className="link-button" onClick={() => onChange({ ...override, thread: false })}>
-            Send as one post instead
-          </button>
+          {onChange && (
+            <button type="button" className="link-button" onClick={() => onChange({ ...override, thread: false })}>
+              Send as one post instead
+            </button>
+          )}
         </p>
       )}
       <ol className="post-list" aria-label={`${name} posts`}>

@@ -16,7 +16,8 @@ export function WebsitePreview({
   variant: RenderedWebsiteVariant;
   websiteUrl: string;
   override: WebsiteVariant | undefined;
-  onChange: (next: WebsiteVariant | undefined) => void;
+  /** Absent: read-only (the review page shows exactly what was submitted). */
+  onChange?: ((next: WebsiteVariant | undefined) => void) | undefined;
 }) {
   const ids = { title: useId(), counter: useId() };
   return (
@@ -24,17 +25,24 @@ export function WebsitePreview({
       <p className="variant-state">
         {variant.edited ? '✎ Title edited for the website' : 'Inherited from the master text'}
       </p>
-      <div className="field">
-        <label htmlFor={ids.title}>Website title</label>
-        <input
-          id={ids.title}
-          value={override?.title ?? variant.article.title}
-          aria-describedby={ids.counter}
-          onChange={(e) => onChange({ ...override, title: e.target.value })}
-        />
-        <Counter id={ids.counter} measure={measure('website', variant.article.title)} />
-      </div>
-      {variant.edited && (
+      {onChange ? (
+        <div className="field">
+          <label htmlFor={ids.title}>Website title</label>
+          <input
+            id={ids.title}
+            value={override?.title ?? variant.article.title}
+            aria-describedby={ids.counter}
+            onChange={(e) => onChange({ ...override, title: e.target.value })}
+          />
+          <Counter id={ids.counter} measure={measure('website', variant.article.title)} />
+        </div>
+      ) : (
+        <p>
+          <strong>Website title:</strong> {variant.article.title}{' '}
+          <Counter measure={measure('website', variant.article.title)} />
+        </p>
+      )}
+      {onChange && variant.edited && (
         <button type="button" className="button" onClick={() => onChange(undefined)}>
           Reset to master
         </button>

@@ -5,14 +5,17 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { londonParts, londonToUtc } from './london-time.ts';
+import { useSession } from '../auth/session-context.tsx';
+import { useReview } from '../review/use-review.ts';
 
-type Plan = { targetIds: string[]; names: string[]; scheduledAt?: string };
+type Plan = { targetIds: string[]; names: string[]; scheduledAt?: string; urgentReason?: string };
 
 /**
  * "Publish…": choose connected channels, now or at a UK time, confirm, and
- * queue the saved version. Approvals do not exist yet, so any saved version
- * can be published; the core still refuses one that fails its checks, and
- * that refusal is shown here without losing the choices.
+ * queue the saved version. Only an approved version goes (or, scheduled, one
+ * waiting for approval: it goes only if approved by then); someone with the
+ * urgent permission can publish without approval, giving a reason. The core
+ * enforces all of it and its refusals are shown here without losing the choices.
  */
 export function PublishPanel({
   updateId,
@@ -25,6 +28,11 @@ export function PublishPanel({
 }) {
   const client = useClient();
   const queryClient = useQueryClient();
+  const { user } = useSession();
+  const approval = useReview(updateId);
+  const state = approval.data?.state;
+  const [urgent, setUrgent] = useState(false);
+  const [reason, setReason] = useState('');
   const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
   const [chosen, setChosen] = useState<string[]>([]);
   const [when, setWhen] = useState<'now' | 'later'>('now');
@@ -33,7 +41,7 @@ export function PublishPanel({
   const [time, setTime] = useState('07:00');
   const [plan, setPlan] = useState<Plan | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const ids = { date: useId(), time: useId(), heading: useId() };
+  const ids = { date: useId(), time: useId(), heading: useId(), reason: useId(), reasonHint: useId() };
   const publish = useMutation({
     mutationFn: async (p: Plan): Promise<Publication> => {
       await beforePublish();
@@ -41,6 +49,7 @@ export function PublishPanel({
         updateId,
         targetIds: p.targetIds,
         ...(p.scheduledAt ? { scheduledAt: p.scheduledAt } : {}),
+        ...(p.urgentReason !== undefined ? { urgent: { reason: p.urgentReason } } : {}),
       });
     },
     onSuccess: () => {
@@ -62,10 +71,22 @@ export function PublishPanel({
       if (new Date(utc.iso).getTime() <= Date.now()) return setProblem('Choose a time in the future, or "Send now".');
       scheduledAt = utc.iso;
     }
+    const goesUrgently = urgent && state !== 'approved';
+    if (goesUrgently && reason.trim().length < 10) {
+      return setProblem('Give the reason for publishing without approval (at least 10 characters).');
+    }
+    if (!goesUrgently && state !== 'approved' && !(state === 'in_review' && scheduledAt)) {
+      return setProblem(
+        state === 'in_review'
+          ? 'This update is waiting for approval. Schedule it for later (it goes only if approved by then), or wait for the approval.'
+          : 'This version has not been approved. Submit it for approval first.',
+      );
+    }
     setPlan({
       targetIds: picked.map((t) => t.id),
       names: picked.map((t) => t.name),
       ...(scheduledAt ? { scheduledAt } : {}),
+      ...(goesUrgently ? { urgentReason: reason.trim() } : {}),
     });
   };
 
@@ -73,7 +94,11 @@ export function PublishPanel({
     <section className="publish" aria-labelledby={ids.heading}>
       <h2 id={ids.heading}>Publish…</h2>
       <p className="hint">
-        Approvals are not built yet: any saved version can be published. The checks above still apply.
+        {state === 'approved'
+          ? 'This version is approved. The checks above still apply when it is sent.'
+          : state === 'in_review'
+            ? 'Waiting for approval: you can schedule it now, and it goes at that time only if it has been approved.'
+            : 'Only an approved version can be published. Submit it for approval above.'}
       </p>
       {targets.isError && <p role="alert">Could not load the channels: {targets.error.message}</p>}
       {targets.data && targets.data.length === 0 && (
@@ -119,6 +144,32 @@ export function PublishPanel({
               </div>
             )}
           </fieldset>
+          {user.urgent && state !== 'approved' && (
+            <fieldset className="publish-urgent">
+              <legend>Emergency</legend>
+              <label className="channel-option">
+                <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />
+                Urgent: publish without approval
+              </label>
+              {urgent && (
+                <div className="field">
+                  <label htmlFor={ids.reason}>Reason (required)</label>
+                  <p id={ids.reasonHint} className="hint">
+                    For example “Met Office red warning for snow”. It goes in the audit log, and an approver reviews the
+                    publication afterwards.
+                  </p>
+                  <textarea
+                    id={ids.reason}
+                    rows={2}
+                    value={reason}
+                    maxLength={1000}
+                    aria-describedby={ids.reasonHint}
+                    onChange={(e) => setReason(e.target.value)}
+                  />
+                </div>
+              )}
+            </fieldset>
+          )}
           {!plan && (
             <button type="button" className="button primary" onClick={review}>
               Publish…
@@ -137,6 +188,11 @@ export function PublishPanel({
             <strong>“{title.trim() || 'Untitled update'}”</strong> will be sent{' '}
             {plan.scheduledAt ? `at ${formatLondon(plan.scheduledAt)} (UK time)` : 'now'} to:
           </p>
+          {plan.urgentReason !== undefined && (
+            <p className="urgent-flag">
+              <strong>Urgent, without approval.</strong> Reason: {plan.urgentReason}
+            </p>
+          )}
           <ul>
             {plan.names.map((n) => (
               <li key={n}>{n}</li>

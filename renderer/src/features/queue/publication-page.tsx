@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useHasRole, useSession } from '../auth/session-context.tsx';
 import type { Delivery, PublicationDetail } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
@@ -37,7 +38,7 @@ function timelineOf(detail: PublicationDetail, delivery: Delivery): Entry[] {
   // "Now sending" would repeat the attempt's own line, so the attempts stand for it.
   const changes = detail.history.filter((x) => x.deliveryId === delivery.id && x.toStatus !== 'sending');
   for (const [i, h] of changes.entries()) {
-    const by = h.actor === 'person' ? 'by a person' : 'by the publisher';
+    const by = h.actor.startsWith('person') ? 'by a person' : 'by the publisher';
     entries.push({ at: h.at, key: `h${i}`, text: `Now ${DELIVERY_LOOK[h.toStatus].word.toLowerCase()} (${by})` });
   }
   return entries.sort((a, b) => a.at.localeCompare(b.at));
@@ -132,9 +133,64 @@ export function PublicationPage({ id }: { id: string }) {
         )}{' '}
         · <a href={hrefFor({ page: 'update', id: detail.updateId })}>Open the update</a>
       </p>
+      <Authorisation detail={detail} />
       {detail.deliveries.map((d) => (
         <DeliveryCard key={d.id} detail={detail} delivery={d} />
       ))}
     </section>
   );
+}
+
+/** Why this publication may go out: approved, urgent (with its reason and after-review), waiting, or lapsed. */
+function Authorisation({ detail }: { detail: PublicationDetail }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const approver = useHasRole('approver');
+  const { user } = useSession();
+  const review = useMutation({
+    mutationFn: () => client.call('queue.markReviewed', { publicationId: detail.id }),
+    onSuccess: (next) => queryClient.setQueryData(['queue', 'get', detail.id], { ...detail, ...next }),
+  });
+  switch (detail.authorisation) {
+    case 'approved':
+      return <p className="review-state review-state-approved">Approved version {detail.updateRevision}.</p>;
+    case 'pending':
+      return (
+        <p className="review-state review-state-in_review">
+          Waiting for approval: it is sent at its time only if version {detail.updateRevision} has been approved by
+          then.
+        </p>
+      );
+    case 'lapsed':
+      return (
+        <p className="review-state review-state-changes_requested">
+          Not sent: its send time came before it was approved. The author and approvers were told.
+        </p>
+      );
+    case 'urgent':
+      return (
+        <div className="urgent-flag">
+          <p>
+            <strong>Published urgently, without approval.</strong> Reason: {detail.urgentReason}
+          </p>
+          {detail.reviewedAt ? (
+            <p>Reviewed afterwards on {formatLondon(detail.reviewedAt)}.</p>
+          ) : (
+            <>
+              <p>It needs a review by an approver.</p>
+              {approver && detail.createdBy !== user.id && (
+                <button type="button" className="button" disabled={review.isPending} onClick={() => review.mutate()}>
+                  Mark as reviewed
+                </button>
+              )}
+              {review.isError && (
+                <p role="alert" className="error-text">
+                  {review.error.message}
+                </p>
+              )}
+            </>
+          )}
+        </div>
+      );
+  }
 }

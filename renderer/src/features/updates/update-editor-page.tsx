@@ -13,6 +13,7 @@ import { useRenderedVariants } from '../compose/use-rendered-variants.ts';
 import { VersionHistory } from './version-history.tsx';
 import { SaveAsTemplate } from '../templates/save-as-template.tsx';
 import { PublishPanel } from '../publish/publish-panel.tsx';
+import { ReviewPanel } from '../review/review-panel.tsx';
 
 /** Loads one update and opens it for editing. */
 export function UpdateEditorPage({ id }: { id: string }) {
@@ -153,6 +154,7 @@ function UpdateEditor({
         </section>
       </div>
       <ChecksPanel findings={findings} />
+      <ReviewPanel updateId={update.id} revision={revision} beforeSubmit={saveNow} />
       <PublishPanel updateId={update.id} title={draft.title} beforePublish={saveNow} />
       <SaveAsTemplate updateId={update.id} beforeSave={saveNow} />
       <VersionHistory id={update.id} currentRevision={revision()} onRestore={restore} />
