@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { axeViolations } from '../support/axe.ts';
-import { useE2eApp, waitForSaved } from '../support/e2e-app.ts';
+import { useE2eApp } from '../support/e2e-app.ts';
 
 /** The built-in website adapter, through the whole UI: connect, publish, watch, and read the page it wrote. */
 const app = useE2eApp();
@@ -28,7 +28,7 @@ test('connects a static website, publishes an update to it, and the page it wrot
   await page.getByRole('button', { name: 'New update' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Bin collections move after Christmas');
   await page.getByLabel('Summary', { exact: true }).fill('Collections move by one day from 28 December.');
-  await waitForSaved(page);
+  await app.approveOpenUpdate(page);
   const panel = page.getByRole('region', { name: 'Publish…' });
   await panel.getByLabel('Council website', { exact: true }).check();
   await panel.getByRole('button', { name: 'Publish…' }).click();

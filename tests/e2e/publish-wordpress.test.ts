@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { callHost } from '../support/web-host.ts';
 import { axeViolations } from '../support/axe.ts';
-import { useE2eApp, waitForSaved } from '../support/e2e-app.ts';
+import { useE2eApp } from '../support/e2e-app.ts';
 import { startWordPress, type WordPressSite } from '../support/wordpress.ts';
 
 /**
@@ -17,15 +18,7 @@ afterAll(() => site?.stop());
 
 /** Calls the web host's API as the page does, with the host's token. */
 async function api(method: string, input: unknown): Promise<unknown> {
-  const host = app.host();
-  const response = await fetch(`${host.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const answer = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!answer.ok) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`);
-  return answer.value;
+  return callHost(app.host(), method, input, app.session());
 }
 
 test('connects a WordPress site as drafts, publishes an update, and the draft post is on WordPress', async () => {
@@ -54,7 +47,7 @@ test('connects a WordPress site as drafts, publishes an update, and the draft po
   await page.getByRole('button', { name: 'New update' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Town hall open day on Saturday');
   await page.getByLabel('Summary', { exact: true }).fill('Tours every hour from 10am.');
-  await waitForSaved(page);
+  await app.approveOpenUpdate(page);
   const panel = page.getByRole('region', { name: 'Publish…' });
   await panel.getByLabel('Council WordPress', { exact: true }).check();
   await panel.getByRole('button', { name: 'Publish…' }).click();

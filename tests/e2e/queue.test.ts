@@ -89,23 +89,25 @@ test('connect channels, publish to two working and one failing channel, watch it
   await expect(page.getByRole('list', { name: 'Connected channels' }).getByRole('listitem').count()).resolves.toBe(3);
   await page.screenshot({ path: 'test-results/channels.png', fullPage: true });
 
-  // The core refuses an update that fails its checks (posts over their limits), and nothing chosen is lost.
+  // The core refuses to take an update that fails its checks (posts over their limits) for approval.
   await writeUpdate(page, 'A6 Wellington Road closed northbound', LONG_SUMMARY);
-  await publishNow(page, ['Website', 'Bluesky', 'Mastodon']);
-  const refusal = page.getByRole('region', { name: 'Publish…' }).getByRole('alert');
+  const approval = page.getByRole('region', { name: 'Approval' });
+  await approval.getByRole('button', { name: 'Submit for approval' }).click();
   await expect
-    .poll(() => refusal.textContent())
-    .toMatch(/^This update cannot be sent yet \(2 to fix\)\. X post: X post has \d+ characters/);
+    .poll(() => approval.getByRole('alert').textContent())
+    .toMatch(/^Fix these 2 problems before submitting: X post: X post has \d+ characters/);
   await page.screenshot({ path: 'test-results/publish-refused.png', fullPage: true });
   // Fix it: the X post becomes a numbered thread, and this update does not go to Bluesky's channel kind.
   await page.getByRole('tab', { name: /^X/ }).click();
   await page.getByRole('button', { name: 'Split into a numbered thread' }).click();
   await page.getByRole('group', { name: 'Channels' }).getByLabel('Bluesky', { exact: true }).uncheck();
-  await waitForSaved(page);
-  const panel = page.getByRole('region', { name: 'Publish…' });
-  await expect(panel.getByLabel('Mastodon', { exact: true }).isChecked()).resolves.toBe(true);
-  await panel.getByRole('button', { name: 'Confirm and send' }).click();
-  await panel.getByRole('status').filter({ hasText: 'Queued for sending.' }).waitFor();
+  await app.approveOpenUpdate(page);
+  await publishNow(page, ['Website', 'Bluesky', 'Mastodon']);
+  await page
+    .getByRole('region', { name: 'Publish…' })
+    .getByRole('status')
+    .filter({ hasText: 'Queued for sending.' })
+    .waitFor();
 
   // The queue page: chips change live, through delivery.changed, without a reload.
   await page.getByRole('link', { name: 'Queue', exact: true }).click();
@@ -147,6 +149,7 @@ test('an unconfirmed delivery is never re-sent by itself, and a person settles i
   healthy.behave(() => ({ kind: 'drop' }));
   const page = await app.open();
   await writeUpdate(page, 'Library hours change', 'Central Library opens at 10am from Monday.');
+  await app.approveOpenUpdate(page);
   await publishNow(page, ['Website']);
   await page.getByRole('region', { name: 'Publish…' }).getByRole('link', { name: 'Follow it in the queue' }).click();
   const website = page.getByRole('region', { name: /Website: Unconfirmed/ });

@@ -18,6 +18,11 @@ export type E2eApp = {
   open(options?: { session?: string; signedIn?: boolean }): Promise<Page>;
   /** Submits the update's current version as Ada and approves it as a second person (over HTTP). */
   approve(updateId: string): Promise<void>;
+  /**
+   * The same for the update open in `page` (after everything typed is saved), then waits until the page
+   * shows it approved: the approval reaches the open editor live, through the review.changed event.
+   */
+  approveOpenUpdate(page: Page): Promise<void>;
   /** Lets console errors matching `pattern` pass for the current test only (say why where it is called). */
   allowConsoleErrors(pattern: RegExp): void;
 };
@@ -97,6 +102,15 @@ export function useE2eApp(
         await callHost(running, 'review.submit', { updateId, revision: update.revision }, admin);
       }
       await callHost(running, 'review.approve', { updateId, revision: update.revision }, approverSession);
+    },
+    async approveOpenUpdate(page) {
+      await waitForSaved(page);
+      const id = /#\/updates\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+      if (!id) throw new Error(`No update is open at ${page.url()}`);
+      await this.approve(id);
+      await expect
+        .poll(() => page.locator('.review-panel .review-state').textContent(), { timeout: 15_000 })
+        .toMatch(/^Approved\./);
     },
     async open(openOptions = {}) {
       const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });

@@ -171,6 +171,7 @@ function ReviewBody({ review, update }: { review: Review; update: Update }) {
             </p>
           ) : (
             <form
+              noValidate
               aria-label="Request changes"
               onSubmit={(e) => {
                 e.preventDefault();

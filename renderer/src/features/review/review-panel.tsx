@@ -19,13 +19,13 @@ export function reviewSummary(review: Review): string {
         latest && latest.approvalsRequired > 1
           ? ` (${latest.approvals.length} of ${latest.approvalsRequired} approvals)`
           : '';
-      return `Waiting for approval by ${to}${so}. Editing it now takes it back to draft.`;
+      return `Sent to ${to}${so}. Editing it now takes it back to draft.`;
     }
     case 'changes_requested':
       return 'Changes were requested. Edit it, then submit it again.';
     case 'approved': {
       const names = latest?.approvals.map((a) => a.approver.name).join(' and ') ?? '';
-      return `Approved${names ? ` by ${names}` : ''}. It can be published. Any edit needs a new approval.`;
+      return `${names ? `By ${names}. ` : ''}It can be published. Any edit needs a new approval.`;
     }
   }
 }

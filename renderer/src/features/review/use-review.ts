@@ -18,7 +18,13 @@ export function useReview(updateId: string) {
       }),
     [client, queryClient, updateId],
   );
-  return useQuery({ queryKey: ['review', updateId], queryFn: () => client.call('review.get', { updateId }) });
+  return useQuery({
+    queryKey: ['review', updateId],
+    queryFn: () => client.call('review.get', { updateId }),
+    // Events reach the windows of this host; a colleague on another desktop or web host (team mode) acts on
+    // the same database, so the review is also re-read every 10 seconds while the page is open.
+    refetchInterval: 10_000,
+  });
 }
 
 /** Approvers' inbox, kept fresh by review events. */
@@ -29,5 +35,10 @@ export function useInbox(enabled: boolean) {
     () => client.on('review.changed', () => void queryClient.invalidateQueries({ queryKey: ['review', 'inbox'] })),
     [client, queryClient],
   );
-  return useQuery({ queryKey: ['review', 'inbox'], queryFn: () => client.call('review.inbox', {}), enabled });
+  return useQuery({
+    queryKey: ['review', 'inbox'],
+    queryFn: () => client.call('review.inbox', {}),
+    enabled,
+    refetchInterval: 15_000,
+  });
 }
