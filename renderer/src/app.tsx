@@ -10,6 +10,9 @@ import { QueuePage } from './features/queue/queue-page.tsx';
 import { PublicationPage } from './features/queue/publication-page.tsx';
 import { ChannelsPage } from './features/channels/channels-page.tsx';
 import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
+import { PeoplePage } from './features/people/people-page.tsx';
+import { AuditPage } from './features/audit/audit-page.tsx';
+import { useHasRole } from './features/auth/session-context.tsx';
 
 /** The app frame: navigation on the left, the page, and a status bar. */
 export function App() {
@@ -18,6 +21,8 @@ export function App() {
   const queryClient = useQueryClient();
   const mainRef = useRef<HTMLElement>(null);
   const deliveries = useLiveDeliveries();
+  const isAdmin = useHasRole('admin');
+  const isApprover = useHasRole('approver');
 
   // Live refresh: another window, desktop or the worker may change an update.
   useEffect(
@@ -61,6 +66,18 @@ export function App() {
               Channels
             </a>
           </li>
+          <li>
+            <a href={hrefFor({ page: 'people' })} aria-current={route.page === 'people' ? 'page' : undefined}>
+              {isAdmin ? 'People' : 'Your account'}
+            </a>
+          </li>
+          {(isAdmin || isApprover) && (
+            <li>
+              <a href={hrefFor({ page: 'audit' })} aria-current={route.page === 'audit' ? 'page' : undefined}>
+                Audit log
+              </a>
+            </li>
+          )}
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
@@ -80,6 +97,8 @@ export function App() {
         {route.page === 'queue' && <QueuePage />}
         {route.page === 'publication' && <PublicationPage key={route.id} id={route.id} />}
         {route.page === 'channels' && <ChannelsPage />}
+        {route.page === 'people' && <PeoplePage />}
+        {route.page === 'audit' && <AuditPage />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>
