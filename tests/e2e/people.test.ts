@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
-import type { Locator, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { axeViolations } from '../support/axe.ts';
+import { descriptionOf } from '../support/described-by.ts';
 import { useE2eApp } from '../support/e2e-app.ts';
 import { ADA } from '../support/people.ts';
 
@@ -14,17 +15,6 @@ import { ADA } from '../support/people.ts';
 const app = useE2eApp();
 
 const SAM = { name: 'Sam Author', email: 'sam.author@council.example', password: 'sam first passphrase' };
-
-/** The texts an input's aria-describedby points at: its hint and, when refused, its error. */
-async function descriptionOf(input: Locator): Promise<string> {
-  return input.evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .filter(Boolean)
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' | '),
-  );
-}
 
 async function openPeople(page: Page) {
   await page.getByRole('link', { name: 'People' }).click();
@@ -183,11 +173,7 @@ test('the last admin cannot remove their own admin role or disable themselves', 
 
   await editor.getByRole('button', { name: 'Disable Ada Admin…' }).click();
   await editor.getByRole('button', { name: 'Yes, disable Ada Admin' }).click();
-  await editor
-    .getByRole('alert')
-    .filter({ hasText: 'Ada Admin is the only admin.' })
-    .first()
-    .waitFor();
+  await editor.getByRole('alert').filter({ hasText: 'Ada Admin is the only admin.' }).first().waitFor();
   await page.screenshot({ path: 'test-results/people-last-admin.png', fullPage: true });
   // Nothing changed: still an active admin.
   await page.reload();

@@ -94,11 +94,7 @@ function AuditLogView() {
           apply();
         }}
       >
-        <SelectField
-          label="Action"
-          value={draft.action}
-          onChange={(action) => setDraft((d) => ({ ...d, action }))}
-        >
+        <SelectField label="Action" value={draft.action} onChange={(action) => setDraft((d) => ({ ...d, action }))}>
           <option value="">Any action</option>
           {actionGroups().map((g) => (
             <optgroup key={g.label} label={g.label}>
@@ -169,7 +165,7 @@ function AuditLogView() {
                   log.hasNextPage ? ' (there are older ones)' : ''
                 }${filtered ? ' matching the filters' : ''}.`)}
         </p>
-        <ExportCsv filter={filter} />
+        <ExportCsv key={JSON.stringify(filter)} filter={filter} />
       </div>
       {log.isError && (
         <p role="alert" className="error-box">

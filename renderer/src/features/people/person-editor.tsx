@@ -147,8 +147,9 @@ function DisablePart({ user, isSelf, onNotice }: { user: User; isSelf: boolean; 
       ) : confirming ? (
         <div className="confirm-box" role="group" aria-label={`Confirm disabling ${user.name}`}>
           <p>
-            {isSelf ? 'You' : user.name} will be signed out everywhere at once and will not be able to sign in. Their
-            updates, comments and the audit log are kept, and an admin can enable them again.
+            {isSelf
+              ? 'You will be signed out everywhere at once and will not be able to sign in. Your updates, comments and the audit log are kept, and another admin can enable you again.'
+              : `${user.name} will be signed out everywhere at once and will not be able to sign in. Their updates, comments and the audit log are kept, and an admin can enable them again.`}
           </p>
           <button
             type="button"
