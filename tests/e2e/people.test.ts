@@ -35,7 +35,7 @@ test('an admin adds an author, who signs in without People; disabled, their open
   const admin = await app.open();
   await openPeople(admin);
   const everyone = admin.getByRole('table');
-  await expect(everyone.getByRole('row').count()).resolves.toBe(2); // header + Ada
+  await expect.poll(() => everyone.getByRole('row').count()).toBe(2); // header + Ada
 
   const form = admin.getByRole('form', { name: 'Add a person' });
   await form.getByLabel('Name', { exact: true }).fill(SAM.name);
@@ -66,13 +66,9 @@ test('an admin adds an author, who signs in without People; disabled, their open
   await form.getByRole('button', { name: 'Add this person' }).click();
   await status(admin, 'Added Sam Author as Author.').waitFor();
   const samRow = everyone.getByRole('row', { name: /Sam Author/ });
-  await expect(samRow.getByRole('cell').allTextContents()).resolves.toEqual([
-    SAM.email,
-    'Author',
-    'No',
-    '✓ Active',
-    'Change…',
-  ]);
+  await expect
+    .poll(() => samRow.getByRole('cell').allTextContents())
+    .toEqual([SAM.email, 'Author', 'No', '✓ Active', 'Change…']);
   await expect(form.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe('');
 
   // Sam signs in in a fresh tab: no People link (only "Your account") and no audit log.
@@ -91,8 +87,8 @@ test('an admin adds an author, who signs in without People; disabled, their open
   await sam.getByText('Only an admin can add people, change their roles').waitFor();
   await sam.getByText('The admins here are: Ada Admin.').waitFor();
   await expect(sam.getByRole('table').count()).resolves.toBe(0);
-  await expect(sam.getByRole('button', { name: 'Save approval rules' }).count()).resolves.toBe(0);
   await sam.getByText('Every update needs one approval before it is published.').waitFor();
+  await expect(sam.getByRole('button', { name: 'Save approval rules' }).count()).resolves.toBe(0);
 
   // Changing your own password: a wrong current one is refused next to it; then it works.
   const account = sam.getByRole('form', { name: 'Change your password' });
@@ -175,6 +171,12 @@ test('the last admin cannot remove their own admin role or disable themselves', 
   await editor.getByRole('button', { name: 'Yes, disable Ada Admin' }).click();
   await editor.getByRole('alert').filter({ hasText: 'Ada Admin is the only admin.' }).first().waitFor();
   await page.screenshot({ path: 'test-results/people-last-admin.png', fullPage: true });
+  await editor.getByRole('button', { name: 'Close' }).click();
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), {
+      message: 'focus returns to the row',
+    })
+    .toBe('Change Ada Admin');
   // Nothing changed: still an active admin.
   await page.reload();
   await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();

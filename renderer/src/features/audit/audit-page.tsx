@@ -68,11 +68,14 @@ function AuditLogView() {
       return;
     }
     setDateError(null);
-    setFilter({
+    const next: AuditFilter = {
       ...(draft.action ? { action: draft.action } : {}),
       ...(draft.actorId ? { actorId: draft.actorId } : {}),
       ...range,
-    });
+    };
+    // The same filters again: read the log again, for anything recorded since.
+    if (JSON.stringify(next) === JSON.stringify(filter)) void log.refetch();
+    else setFilter(next);
   };
 
   return (

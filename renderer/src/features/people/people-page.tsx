@@ -69,7 +69,13 @@ function PeopleAdmin() {
           user={editing}
           isSelf={editing.id === me.id}
           onNotice={setNotice}
-          onClose={() => setEditingId(null)}
+          onClose={() => {
+            setEditingId(null);
+            // Back to the row's button, so a keyboard user is where they started.
+            requestAnimationFrame(() =>
+              document.querySelector<HTMLButtonElement>(`button[data-person-id="${editing.id}"]`)?.focus(),
+            );
+          }}
         />
       )}
       <div className="people-columns">
@@ -143,6 +149,7 @@ function PeopleTable({
                   aria-expanded={editingId === p.id}
                   aria-controls={editingId === p.id ? 'person-editor-heading' : undefined}
                   aria-label={`Change ${p.name}`}
+                  data-person-id={p.id}
                   onClick={() => onEdit(p.id)}
                 >
                   Change…

@@ -20,6 +20,8 @@ function usePersonUpdate(user: User, onSaved: (user: User) => void) {
     onMutate: () => setError(null),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['people', 'list'] });
+      // An admin changing their own roles: the sidebar and pages follow at once.
+      void queryClient.invalidateQueries({ queryKey: ['auth', 'state'] });
       onSaved(saved);
     },
     onError: (e) => setError(fieldErrorOf(e)),
