@@ -169,13 +169,7 @@ function SetupForm({ onDone }: { onDone: () => Promise<void> }) {
           autoComplete="new-password"
           hint="At least 12 characters. A few unrelated words are strong and easy to remember."
         />
-        <TextField
-          label="Password again"
-          type="password"
-          value={again}
-          onChange={setAgain}
-          autoComplete="new-password"
-        />
+        <TextField label="Password again" type="password" value={again} onChange={setAgain} autoComplete="new-password" />
         {error && (
           <p role="alert" className="error-text">
             {error}
@@ -203,21 +197,8 @@ function SignInForm({ onDone }: { onDone: () => Promise<void> }) {
     <main className="auth-screen">
       <h1>Sign in to Town Crier</h1>
       <form onSubmit={(e) => void submit(e)} aria-label="Sign in" noValidate>
-        <TextField
-          label="Work email"
-          type="email"
-          value={email}
-          onChange={setEmail}
-          autoComplete="username"
-          inputRef={first}
-        />
-        <TextField
-          label="Password"
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="current-password"
-        />
+        <TextField label="Work email" type="email" value={email} onChange={setEmail} autoComplete="username" inputRef={first} />
+        <TextField label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
         {error && (
           <p role="alert" className="error-text">
             {error}
@@ -232,15 +213,7 @@ function SignInForm({ onDone }: { onDone: () => Promise<void> }) {
   );
 }
 
-function UnlockForm({
-  name,
-  onDone,
-  onSignOut,
-}: {
-  name: string;
-  onDone: () => Promise<void>;
-  onSignOut: () => Promise<void>;
-}) {
+function UnlockForm({ name, onDone, onSignOut }: { name: string; onDone: () => Promise<void>; onSignOut: () => Promise<void> }) {
   const client = useClient();
   const [password, setPassword] = useState('');
   const first = useFocusFirst();
@@ -251,16 +224,11 @@ function UnlockForm({
   return (
     <main className="auth-screen">
       <h1>Town Crier is locked</h1>
-      <p>It locked after a time without activity. {name}, enter your password to carry on where you were.</p>
+      <p>
+        It locked after a time without activity. {name}, enter your password to carry on where you were.
+      </p>
       <form onSubmit={(e) => void submit(e)} aria-label="Unlock" noValidate>
-        <TextField
-          label="Password"
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="current-password"
-          inputRef={first}
-        />
+        <TextField label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" inputRef={first} />
         {error && (
           <p role="alert" className="error-text">
             {error}
