@@ -14,6 +14,8 @@ import { ApprovalsPage } from './features/review/approvals-page.tsx';
 import { ReviewPage } from './features/review/review-page.tsx';
 import { useInbox } from './features/review/use-review.ts';
 import { useHasRole, useSession } from './features/auth/session-context.tsx';
+import { PeoplePage } from './features/people/people-page.tsx';
+import { AuditPage } from './features/audit/audit-page.tsx';
 
 /** The app frame: navigation on the left, the page, and a status bar. */
 export function App() {
@@ -23,8 +25,9 @@ export function App() {
   const mainRef = useRef<HTMLElement>(null);
   const deliveries = useLiveDeliveries();
   const session = useSession();
-  const approver = useHasRole('approver');
-  const waiting = useInbox(approver).data?.length ?? 0;
+  const isAdmin = useHasRole('admin');
+  const isApprover = useHasRole('approver');
+  const waiting = useInbox(isApprover).data?.length ?? 0;
 
   // Live refresh: another window, desktop or the worker may change an update.
   useEffect(
@@ -83,6 +86,18 @@ export function App() {
               )}
             </a>
           </li>
+          <li>
+            <a href={hrefFor({ page: 'people' })} aria-current={route.page === 'people' ? 'page' : undefined}>
+              {isAdmin ? 'People' : 'Your account'}
+            </a>
+          </li>
+          {(isAdmin || isApprover) && (
+            <li>
+              <a href={hrefFor({ page: 'audit' })} aria-current={route.page === 'audit' ? 'page' : undefined}>
+                Audit log
+              </a>
+            </li>
+          )}
         </ul>
         <div className="signed-in">
           <p>
@@ -115,6 +130,8 @@ export function App() {
         {route.page === 'channels' && <ChannelsPage />}
         {route.page === 'approvals' && <ApprovalsPage />}
         {route.page === 'review' && <ReviewPage key={route.id} id={route.id} />}
+        {route.page === 'people' && <PeoplePage />}
+        {route.page === 'audit' && <AuditPage />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>
