@@ -150,5 +150,17 @@ test('the author submits on one host, the approver on another asks for changes, 
     await adminSession(approverHost),
   );
   expect(log.items.map((e) => e.actorName)).toEqual(['Ada Admin']);
+  // Stepping away: Lock hides everything until the same person's password is entered.
+  await author.getByRole('button', { name: 'Lock', exact: true }).click();
+  await author.getByRole('heading', { name: 'Town Crier is locked' }).waitFor();
+  await expect(author.locator('body').textContent()).resolves.not.toContain('Garden waste');
+  expect(await axeViolations(author)).toEqual([]);
+  const unlock = author.getByRole('form', { name: 'Unlock' });
+  await unlock.getByLabel('Password').fill('not it');
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect.poll(() => unlock.getByRole('alert').textContent()).toBe('That password is not right.');
+  await unlock.getByLabel('Password').fill(ADA.password);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await author.getByRole('region', { name: 'Approval' }).waitFor();
   expect(consoleErrors.filter((e) => !/status of 40[013]/.test(e))).toEqual([]);
 }, 150_000);

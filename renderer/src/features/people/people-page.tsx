@@ -6,6 +6,7 @@ import { useHasRole, useSession } from '../auth/session-context.tsx';
 import { AddPersonForm } from './add-person-form.tsx';
 import { ApprovalPolicySection } from './approval-policy-form.tsx';
 import { ChangePasswordForm } from './change-password-form.tsx';
+import { IdleLockSection } from './idle-lock-form.tsx';
 import { rolesInWords } from './describe-person.ts';
 import { PersonEditor } from './person-editor.tsx';
 import './people.css';
@@ -89,6 +90,7 @@ function PeopleAdmin() {
           />
         </section>
         <ApprovalPolicySection canChange />
+        <IdleLockSection />
       </div>
     </>
   );
