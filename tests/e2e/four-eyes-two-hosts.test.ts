@@ -150,7 +150,8 @@ test('the author submits on one host, the approver on another asks for changes, 
     await adminSession(approverHost),
   );
   expect(log.items.map((e) => e.actorName)).toEqual(['Ada Admin']);
-  // Stepping away: Lock hides everything until the same person's password is entered.
+  // Stepping away: Lock saves what was just typed, then hides everything until the same person's password is entered.
+  await author.getByLabel('Title', { exact: true }).fill('Garden waste paused over Christmas and New Year');
   await author.getByRole('button', { name: 'Lock', exact: true }).click();
   await author.getByRole('heading', { name: 'Town Crier is locked' }).waitFor();
   await expect(author.locator('body').textContent()).resolves.not.toContain('Garden waste');
@@ -162,5 +163,8 @@ test('the author submits on one host, the approver on another asks for changes, 
   await unlock.getByLabel('Password').fill(ADA.password);
   await unlock.getByRole('button', { name: 'Unlock' }).click();
   await author.getByRole('region', { name: 'Approval' }).waitFor();
+  await expect(author.getByLabel('Title', { exact: true }).inputValue()).resolves.toBe(
+    'Garden waste paused over Christmas and New Year',
+  );
   expect(consoleErrors.filter((e) => !/status of 40[013]/.test(e))).toEqual([]);
 }, 150_000);

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type R
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
-import { SessionProvider } from './session-context.tsx';
+import { runBeforeLock, SessionProvider } from './session-context.tsx';
 
 /** Activity that counts as "still here" for the idle lock. */
 const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
@@ -23,11 +23,13 @@ export function AuthGate({ children }: { children: ReactNode }) {
 
   const signedIn = state.data?.state === 'signed_in' ? state.data.session : null;
   const lock = useCallback(async () => {
+    await runBeforeLock();
     await client.call('auth.lock', {}).catch(() => undefined);
     queryClient.clear();
     await refresh();
   }, [client, queryClient, refresh]);
   const signOut = useCallback(async () => {
+    await runBeforeLock();
     await client.call('auth.signOut', {}).catch(() => undefined);
     client.setSession(null);
     queryClient.clear();

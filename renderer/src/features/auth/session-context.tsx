@@ -11,6 +11,22 @@ type SessionValue = SessionInfo & {
 
 const SessionContext = createContext<SessionValue | null>(null);
 
+const beforeLock = new Set<() => Promise<unknown>>();
+
+/**
+ * Runs `save` (awaited) before the window locks or signs out, while the session still works: the editor
+ * saves what was typed instead of losing it when the page behind the lock screen goes away.
+ */
+export function onBeforeLock(save: () => Promise<unknown>): () => void {
+  beforeLock.add(save);
+  return () => beforeLock.delete(save);
+}
+
+/** Called by the gate before locking or signing out. */
+export async function runBeforeLock(): Promise<void> {
+  await Promise.allSettled([...beforeLock].map((save) => save()));
+}
+
 export function SessionProvider({ value, children }: { value: SessionValue; children: ReactNode }) {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

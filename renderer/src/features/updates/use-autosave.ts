@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { onBeforeLock } from '../auth/session-context.tsx';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Doc } from '../../../../shared/content/doc.ts';
 import type { Update } from '../../../../shared/domain/update.ts';
@@ -105,7 +106,9 @@ export function useAutosave(update: Update) {
       if (!('crier' in window)) event.preventDefault();
     };
     window.addEventListener('beforeunload', onUnload);
+    const unregister = onBeforeLock(saveNow);
     return () => {
+      unregister();
       window.removeEventListener('beforeunload', onUnload);
       clearTimeout(timer.current);
       void saveNow();
