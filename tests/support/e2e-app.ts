@@ -116,7 +116,12 @@ export function useE2eApp(
       const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });
       const token = openOptions.signedIn === false ? null : (openOptions.session ?? need(session, 'Set-up'));
       // The page keeps its session in this tab's sessionStorage, exactly where signing in puts it.
-      if (token) await page.addInitScript((t) => window.sessionStorage.setItem('town-crier-session', t), token);
+      // Only the top frame: the email preview is a sandboxed frame with no storage at all.
+      if (token) {
+        await page.addInitScript((t) => {
+          if (window === window.top) window.sessionStorage.setItem('town-crier-session', t);
+        }, token);
+      }
       page.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(m.text());
       });

@@ -22,19 +22,25 @@ export function AuthGate({ children }: { children: ReactNode }) {
   useEffect(() => client.onAuthLost(() => void refresh()), [client, refresh]);
 
   const signedIn = state.data?.state === 'signed_in' ? state.data.session : null;
+  // The gate switches to the lock or sign-in screen first (which unmounts the app), then everything the app had
+  // read is dropped from memory, so nothing of it lingers behind the lock screen.
+  const forgetAllButAuth = useCallback(
+    () => queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' }),
+    [queryClient],
+  );
   const lock = useCallback(async () => {
     await runBeforeLock();
     await client.call('auth.lock', {}).catch(() => undefined);
-    queryClient.clear();
     await refresh();
-  }, [client, queryClient, refresh]);
+    forgetAllButAuth();
+  }, [client, refresh, forgetAllButAuth]);
   const signOut = useCallback(async () => {
     await runBeforeLock();
     await client.call('auth.signOut', {}).catch(() => undefined);
     client.setSession(null);
-    queryClient.clear();
     await refresh();
-  }, [client, queryClient, refresh]);
+    forgetAllButAuth();
+  }, [client, refresh, forgetAllButAuth]);
 
   // Lock in this window too after the idle time, so an unattended screen shows nothing.
   const idleMs = signedIn ? signedIn.idleLockMinutes * 60_000 : null;
