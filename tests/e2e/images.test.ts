@@ -8,7 +8,7 @@ const app = useE2eApp();
 /** Previews render a moment after typing (deferred); on a loaded CI machine that can take seconds. */
 const SLOW = { timeout: 15_000 };
 
-test('an image without alt text blocks sending until its alt text is written, and survives a reload', async () => {
+test('an image without alt text blocks submission until its alt text is written, and survives a reload', async () => {
   const page = await app.open();
   await page.getByRole('button', { name: 'New update' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Wellington Road diversion map');
@@ -48,6 +48,16 @@ test('an image without alt text blocks sending until its alt text is written, an
   expect(await frame.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
 
   await waitForSaved(page);
+  // The core will not take it for approval while an image has no alt text (the same check, run again there).
+  await app.ensureApprover();
+  // Chromium logs the refused call as a failed 400 request.
+  app.allowConsoleErrors(/status of 400 \(Bad Request\)/);
+  const approval = page.getByRole('region', { name: 'Approval' });
+  await approval.getByRole('button', { name: 'Submit for approval' }).click();
+  await expect
+    .poll(() => approval.getByRole('alert').textContent(), SLOW)
+    .toMatch(/^Fix this problem before submitting: image 1: Image 1 has no alt text/);
+  await expect.poll(() => approval.locator('.review-state').textContent()).toMatch(/^Draft\./);
   await page.screenshot({ path: 'test-results/images-alt-missing.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
 
@@ -59,6 +69,8 @@ test('an image without alt text blocks sending until its alt text is written, an
   await expect.poll(() => checks.textContent(), SLOW).not.toMatch(/Cannot be sent yet/);
   expect(await image.getAttribute('alt')).toBe('Map of the diversion from the A6 via the A34');
   await waitForSaved(page);
+  await approval.getByRole('button', { name: 'Submit for approval' }).click();
+  await expect.poll(() => approval.locator('.review-state').textContent(), SLOW).toMatch(/^Waiting for approval\./);
   await page.screenshot({ path: 'test-results/images-alt-written.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
 

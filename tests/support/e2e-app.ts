@@ -18,6 +18,8 @@ export type E2eApp = {
   open(options?: { session?: string; signedIn?: boolean }): Promise<Page>;
   /** Submits the update's current version as Ada and approves it as a second person (over HTTP). */
   approve(updateId: string): Promise<void>;
+  /** Adds Priya, an approver, if she is not there yet (Ada cannot approve her own updates); returns her session. */
+  ensureApprover(): Promise<string>;
   /**
    * The same for the update open in `page` (after everything typed is saved), then waits until the page
    * shows it approved: the approval reaches the open editor live, through the review.changed event.
@@ -83,7 +85,7 @@ export function useE2eApp(
     allowConsoleErrors(pattern) {
       allowed.push(pattern);
     },
-    async approve(updateId) {
+    async ensureApprover() {
       const running = need(host, 'The web host');
       const admin = need(session, 'Set-up');
       if (!approverSession) {
@@ -91,6 +93,12 @@ export function useE2eApp(
         await callHost(running, 'people.create', { name: 'Priya Approver', roles: ['approver'], ...person }, admin);
         approverSession = (await callHost<{ token: string }>(running, 'auth.signIn', person)).token;
       }
+      return approverSession;
+    },
+    async approve(updateId) {
+      const running = need(host, 'The web host');
+      const admin = need(session, 'Set-up');
+      const approver = await this.ensureApprover();
       const update = await callHost<{ revision: number; reviewState: string }>(
         running,
         'updates.get',
@@ -101,7 +109,7 @@ export function useE2eApp(
       if (update.reviewState !== 'in_review') {
         await callHost(running, 'review.submit', { updateId, revision: update.revision }, admin);
       }
-      await callHost(running, 'review.approve', { updateId, revision: update.revision }, approverSession);
+      await callHost(running, 'review.approve', { updateId, revision: update.revision }, approver);
     },
     async approveOpenUpdate(page) {
       await waitForSaved(page);
