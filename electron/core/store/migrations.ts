@@ -154,6 +154,41 @@ export const migrations: readonly Migration[] = [
     // Written by the channel as each step lands (the posts of a thread), so a resumed send continues, not repeats.
     up: (e) => `ALTER TABLE deliveries ADD COLUMN progress ${json(e)};`,
   },
+  {
+    version: 8,
+    name: 'email lists, subscribers and memberships',
+    // email_key is the lower-cased address: one subscriber per address, whatever its case in an import.
+    // A status other than active suppresses the address for every list (unsubscribed, bounced, complained).
+    up: (e) => `
+      CREATE TABLE email_lists (
+        id text PRIMARY KEY,
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+        description text NOT NULL DEFAULT '',
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE UNIQUE INDEX email_lists_by_name ON email_lists (lower(name));
+      CREATE TABLE subscribers (
+        id text PRIMARY KEY,
+        email text NOT NULL,
+        email_key text NOT NULL UNIQUE CHECK (email_key = lower(email_key)),
+        name text,
+        status text NOT NULL CHECK (status IN ('active', 'unsubscribed', 'bounced', 'complained')),
+        consent_source text NOT NULL,
+        consent_at ${time(e)} NOT NULL,
+        status_changed_at ${time(e)} NOT NULL,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE INDEX subscribers_by_status ON subscribers (status, id);
+      CREATE TABLE list_memberships (
+        list_id text NOT NULL REFERENCES email_lists (id) ON DELETE CASCADE,
+        subscriber_id text NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+        added_at ${time(e)} NOT NULL,
+        PRIMARY KEY (list_id, subscriber_id)
+      );
+      CREATE INDEX list_memberships_by_subscriber ON list_memberships (subscriber_id, list_id);`,
+  },
 ];
 
 /**
