@@ -143,6 +143,7 @@ export async function importSubscribers(
   };
 
   let previousEnd = 0;
+  let overcount = 0;
   const source = typeof input === 'string' ? createReadStream(input) : input;
   const csvOptions: Options<ParsedRow, string[]> = {
     bom: true,
@@ -154,14 +155,16 @@ export async function importSubscribers(
     max_record_size: 64 * 1024,
     on_record: (record, context): ParsedRow => {
       const start = previousEnd + 1;
-      previousEnd = context.lines;
+      // csv-parse counts a CRLF inside a quoted value as two lines; an editor shows one.
+      for (const field of record) overcount += field.split('\r\n').length - 1;
+      previousEnd = context.lines - overcount;
       return { record, start };
     },
     on_skip: (error: CsvError | undefined): undefined => {
       if (!error) return undefined;
       const lines = Number((error as CsvError & { lines?: number }).lines ?? previousEnd + 1);
       problem(previousEnd + 1, CSV_REASONS[error.code] ?? `the row could not be read as CSV (${error.message})`);
-      previousEnd = lines;
+      previousEnd = lines - overcount;
       return undefined;
     },
   };
