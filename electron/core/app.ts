@@ -18,6 +18,7 @@ import { createMediaService } from './media/media-service.ts';
 import { createMediaHandlers } from './media/media-handlers.ts';
 import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
 
@@ -43,7 +44,12 @@ export interface Core {
   /** Receives every event the core emits; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   /** For core code and tests in the same process (not exposed to UIs). */
-  readonly services: { updates: ReturnType<typeof createUpdatesService>; secrets: SecretStore };
+  readonly services: {
+    updates: ReturnType<typeof createUpdatesService>;
+    secrets: SecretStore;
+    /** `/u/<token>` for the hosts that serve HTTP (the web host; the headless worker builds its own). */
+    email: { unsubscribe: UnsubscribeHandler };
+  };
   close(): Promise<void>;
 }
 
@@ -71,6 +77,13 @@ export function createCore(deps: CoreDeps): Core {
           logger: logger.child('worker'),
           options: { now, ...deps.worker },
         });
+
+  const unsubscribe = createUnsubscribeHandler({
+    db: deps.db,
+    secrets: deps.secrets,
+    organisationName: async () => (await deps.settings.read()).organisationName,
+    now,
+  });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -103,7 +116,7 @@ export function createCore(deps: CoreDeps): Core {
   return {
     call: (method, input) => dispatch(handlers, method, input, logger),
     subscribe: (listener) => events.subscribe(listener),
-    services: { updates, secrets: deps.secrets },
+    services: { updates, secrets: deps.secrets, email: { unsubscribe } },
     // The worker first: its sends in flight record their outcomes before the store goes.
     close: async () => {
       await worker?.stop();
