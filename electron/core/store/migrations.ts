@@ -189,6 +189,39 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX list_memberships_by_subscriber ON list_memberships (subscriber_id, list_id);`,
   },
+  {
+    version: 9,
+    name: 'email sends: per-delivery recipients and their status',
+    // One row per recipient of an email delivery, snapshotted from the lists in batches when the send starts.
+    // `sending` is written in the same transaction that records the previous result of that connection, just
+    // before the end of DATA, so after a crash at most one recipient per connection is left unknown.
+    up: (e) => `
+      CREATE TABLE email_sends (
+        delivery_id text PRIMARY KEY REFERENCES deliveries (id) ON DELETE CASCADE,
+        state text NOT NULL CHECK (state IN ('sending', 'paused', 'cancelled', 'done')),
+        snapshot_cursor text,
+        snapshot_done integer NOT NULL DEFAULT 0,
+        paused_reason text,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE TABLE email_recipients (
+        delivery_id text NOT NULL REFERENCES email_sends (delivery_id) ON DELETE CASCADE,
+        subscriber_id text NOT NULL,
+        list_id text NOT NULL,
+        email text NOT NULL,
+        name text,
+        status text NOT NULL CHECK (status IN ('queued', 'sending', 'accepted', 'deferred', 'rejected',
+          'unconfirmed', 'skipped', 'cancelled')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at ${time(e)},
+        smtp_code integer,
+        smtp_reply text,
+        updated_at ${time(e)} NOT NULL,
+        PRIMARY KEY (delivery_id, subscriber_id)
+      );
+      CREATE INDEX email_recipients_by_status ON email_recipients (delivery_id, status, subscriber_id);`,
+  },
 ];
 
 /**
