@@ -18,6 +18,7 @@ import { createMediaService } from './media/media-service.ts';
 import { createMediaHandlers } from './media/media-handlers.ts';
 import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { createFanoutFactory } from './channels/email/services.ts';
 import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
@@ -76,6 +77,7 @@ export function createCore(deps: CoreDeps): Core {
           events,
           logger: logger.child('worker'),
           options: { now, ...deps.worker },
+          fanout: createFanoutFactory({ db: deps.db, secrets: deps.secrets, settings: deps.settings }),
         });
 
   const unsubscribe = createUnsubscribeHandler({

@@ -9,6 +9,7 @@ import { loadChannelModules } from './channel-modules.ts';
 import { openNodeStores } from './node-core.ts';
 import { createUnsubscribeHandler } from '../core/email/unsubscribe-page.ts';
 import { startUnsubscribeServer } from './unsubscribe-server.ts';
+import { createFanoutFactory } from '../core/channels/email/services.ts';
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
     leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),
     ...(values.id === undefined ? {} : { id: values.id }),
+    fanout: createFanoutFactory({ db, secrets, settings }),
   });
   worker.start();
   // Unsubscribe links (`/u/<token>`) when this worker is the council's always-on host behind its proxy.

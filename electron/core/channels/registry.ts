@@ -1,3 +1,4 @@
+import { createEmailAdapter } from './email/email-adapter.ts';
 import type { ChannelAdapter } from './adapter.ts';
 import { createMastodonAdapter } from './mastodon/mastodon-adapter.ts';
 import { createStaticSiteAdapter } from './static-site/static-site-adapter.ts';
@@ -12,6 +13,7 @@ export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
   createStaticSiteAdapter(),
   createXAdapter(),
   createMastodonAdapter(),
+  createEmailAdapter() as ChannelAdapter,
 ];
 
 /** The channel kinds this host can publish to. Hosts build one from the adapters they ship. */
