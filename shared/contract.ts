@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contracts/app.ts';
 import { checkMethods } from './contracts/checks.ts';
+import { emailMethods } from './contracts/email.ts';
 import { mediaMethods } from './contracts/media.ts';
 import { queueEvents, queueMethods } from './contracts/queue.ts';
 import { settingsEvents, settingsMethods } from './contracts/settings.ts';
@@ -23,6 +24,7 @@ export const contract = {
   ...queueMethods,
   ...mediaMethods,
   ...checkMethods,
+  ...emailMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -18,6 +18,7 @@ import { createMediaService } from './media/media-service.ts';
 import { createMediaHandlers } from './media/media-handlers.ts';
 import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { createEmailHandlers } from './email/email-handlers.ts';
 import { createFanoutFactory } from './channels/email/services.ts';
 import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
@@ -113,6 +114,7 @@ export function createCore(deps: CoreDeps): Core {
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
     ...createCheckHandlers({ updates, settings: deps.settings }),
+    ...createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now }),
   };
 
   return {

@@ -110,6 +110,8 @@ const server: SMTPServer = new SMTPServer({
   },
 });
 
+// Gone with the test that started it, even when that test timed out.
+process.on('disconnect', () => process.exit(0));
 server.on('error', (error) => process.stderr.write(`sink error: ${error.message}\n`));
 process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') process.send?.({ type: 'stats', stats });

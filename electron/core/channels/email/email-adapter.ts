@@ -175,9 +175,7 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
       };
       if (send?.state === 'cancelled') throw ChannelError.rejected(`The send was cancelled: ${await summary()}.`);
       if (send?.state === 'paused')
-        throw ChannelError.offline(
-          `The send is paused: ${send.pausedReason ?? 'by a person'}. Resume it to continue.`,
-        );
+        throw ChannelError.offline(`The send is paused: ${send.pausedReason ?? 'by a person'}. Resume it to continue.`);
       if (send?.state === 'done') return { externalId: null, externalUrl: null };
       await store.settleInterrupted(deliveryId, started.toISOString());
 

@@ -112,8 +112,11 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
       throw error;
     }
   };
+  // setImmediate first: node:sqlite runs a transaction synchronously, so the replies that arrived meanwhile are
+  // only read once the event loop turns. Waiting one turn lets every lane that is ready join this commit.
   const scheduleCommit = (): Promise<void> =>
-    (committing ??= commitNow()
+    (committing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(commitNow)
       .catch((error: unknown) => {
         o.logger.error('Could not record email results', { error });
         halt({ kind: 'relay_down', message: 'The database could not record the results of the send.' });

@@ -204,7 +204,8 @@ export function createRecipientStore(db: SqlDb) {
             `UPDATE email_recipients SET status = 'sending', updated_at = $2
              WHERE delivery_id = $1 AND subscriber_id IN (${placeholders(part.length, 3)})
                AND status IN ('queued', 'deferred')
-               AND subscriber_id IN (SELECT id FROM subscribers WHERE status = 'active')
+               AND EXISTS (SELECT 1 FROM subscribers s
+                 WHERE s.id = email_recipients.subscriber_id AND s.status = 'active')
              RETURNING subscriber_id`,
             [deliveryId, at, ...part],
           );
@@ -220,7 +221,8 @@ export function createRecipientStore(db: SqlDb) {
         `UPDATE email_recipients SET status = 'skipped', updated_at = $2,
            smtp_reply = 'Not sent: the address was unsubscribed or suppressed after the send started.'
          WHERE delivery_id = $1 AND status IN ('queued', 'deferred')
-           AND subscriber_id NOT IN (SELECT id FROM subscribers WHERE status = 'active')`,
+           AND NOT EXISTS (SELECT 1 FROM subscribers s
+             WHERE s.id = email_recipients.subscriber_id AND s.status = 'active')`,
         [deliveryId, at],
       );
       return changes;
