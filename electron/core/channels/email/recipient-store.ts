@@ -163,7 +163,8 @@ export function createRecipientStore(db: SqlDb) {
     },
 
     /**
-     * One group commit: records results, then claims recipients whose message
+     * One group commit (committed with `durability: 'process'`: it survives kill -9 of the worker, not a power
+     * cut in the next moments, when a few recipients could get a second copy). Records results, then claims recipients whose message
      * is about to be completed (status `sending`), but only those still
      * queued or deferred and still active subscribers. Returns the claimed ids;
      * a recipient not returned was taken by another run or has unsubscribed.
@@ -174,45 +175,48 @@ export function createRecipientStore(db: SqlDb) {
       claims: readonly string[],
       at: string,
     ): Promise<Set<string>> {
-      return db.transaction(async (tx) => {
-        const accepted = new Map<number, string[]>();
-        for (const r of results) {
-          if (r.status === 'accepted') {
-            const code = r.code ?? 250;
-            accepted.set(code, [...(accepted.get(code) ?? []), r.subscriberId]);
-            continue;
-          }
-          await tx.run(
-            `UPDATE email_recipients SET status = $3, smtp_code = $4, smtp_reply = $5, attempts = $6,
-               next_attempt_at = $7, updated_at = $8 WHERE delivery_id = $1 AND subscriber_id = $2`,
-            [deliveryId, r.subscriberId, r.status, r.code, r.reply, r.attempts, r.nextAttemptAt, at],
-          );
-        }
-        for (const [code, ids] of accepted) {
-          for (const part of chunks(ids)) {
+      return db.transaction(
+        async (tx) => {
+          const accepted = new Map<number, string[]>();
+          for (const r of results) {
+            if (r.status === 'accepted') {
+              const code = r.code ?? 250;
+              accepted.set(code, [...(accepted.get(code) ?? []), r.subscriberId]);
+              continue;
+            }
             await tx.run(
-              `UPDATE email_recipients SET status = 'accepted', smtp_code = $2, smtp_reply = NULL,
-                 attempts = attempts + 1, next_attempt_at = NULL, updated_at = $3
-               WHERE delivery_id = $1 AND subscriber_id IN (${placeholders(part.length, 4)})`,
-              [deliveryId, code, at, ...part],
+              `UPDATE email_recipients SET status = $3, smtp_code = $4, smtp_reply = $5, attempts = $6,
+               next_attempt_at = $7, updated_at = $8 WHERE delivery_id = $1 AND subscriber_id = $2`,
+              [deliveryId, r.subscriberId, r.status, r.code, r.reply, r.attempts, r.nextAttemptAt, at],
             );
           }
-        }
-        const claimed = new Set<string>();
-        for (const part of chunks(claims)) {
-          const rows = await tx.all(
-            `UPDATE email_recipients SET status = 'sending', updated_at = $2
+          for (const [code, ids] of accepted) {
+            for (const part of chunks(ids)) {
+              await tx.run(
+                `UPDATE email_recipients SET status = 'accepted', smtp_code = $2, smtp_reply = NULL,
+                 attempts = attempts + 1, next_attempt_at = NULL, updated_at = $3
+               WHERE delivery_id = $1 AND subscriber_id IN (${placeholders(part.length, 4)})`,
+                [deliveryId, code, at, ...part],
+              );
+            }
+          }
+          const claimed = new Set<string>();
+          for (const part of chunks(claims)) {
+            const rows = await tx.all(
+              `UPDATE email_recipients SET status = 'sending', updated_at = $2
              WHERE delivery_id = $1 AND subscriber_id IN (${placeholders(part.length, 3)})
                AND status IN ('queued', 'deferred')
                AND EXISTS (SELECT 1 FROM subscribers s
                  WHERE s.id = email_recipients.subscriber_id AND s.status = 'active')
              RETURNING subscriber_id`,
-            [deliveryId, at, ...part],
-          );
-          for (const r of rows) claimed.add(String(r.subscriber_id));
-        }
-        return claimed;
-      });
+              [deliveryId, at, ...part],
+            );
+            for (const r of rows) claimed.add(String(r.subscriber_id));
+          }
+          return claimed;
+        },
+        { durability: 'process' },
+      );
     },
 
     /** Queued or deferred recipients who unsubscribed (or were suppressed) since the snapshot: never mailed. */
