@@ -260,7 +260,7 @@ export async function runEmailBench(argv: string[]): Promise<void> {
       import: importResult,
       notes:
         'Sink: smtp-server in its own process on 127.0.0.1. (a) the same pipelining client, one prebuilt message, no database. ' +
-        '(b) the headless worker process: claim, render, snapshot, per-recipient message, send, group-committed status writes (SQLite, synchronous=FULL). ' +
+        '(b) the headless worker process: claim, render, snapshot, per-recipient message, send, group-committed status writes (SQLite; those commits with synchronous=NORMAL: they survive kill -9, not a power cut). ' +
         'UI call: queue.list (50 rows) from another process on the same database every 50 ms during (b).',
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -52,8 +52,8 @@ export const ConsentSource = z
   .trim()
   .min(1, 'Say where consent came from')
   .max(200, 'The consent source is at most 200 characters')
-  // eslint-disable-next-line no-control-regex
   .refine(
+    // eslint-disable-next-line no-control-regex
     (s) => !/[\u0000-\u001f\u007f]/.test(s),
     'The consent source cannot contain line breaks or control characters',
   );

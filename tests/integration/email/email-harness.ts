@@ -155,7 +155,7 @@ export async function openEmailHarness(
 
 /** Every message the sink saved, parsed. */
 export async function savedMessages(dir: string): Promise<ParsedMail[]> {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir)
       .filter((f) => f.endsWith('.eml'))

@@ -133,8 +133,8 @@ describe('unsubscribe links over HTTP', () => {
       worker = await startWorkerProcess({ dataDir: s.dataDir }, ['--http-port', '0']);
       const base = /unsubscribe links on (http:\/\/127\.0\.0\.1:\d+)/.exec(worker.line)?.[1];
       expect(base).toBeDefined();
-      await checkUnsubscribeRoutes(base!, s);
-      expect((await call(base!, 'GET', '/api/methods')).status).toBe(404);
+      await checkUnsubscribeRoutes(base ?? '', s);
+      expect((await call(base ?? '', 'GET', '/api/methods')).status).toBe(404);
     } finally {
       killIfRunning(worker);
       await s.db.close();

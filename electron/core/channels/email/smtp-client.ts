@@ -156,19 +156,17 @@ export async function openSmtp(options: SmtpOptions): Promise<SmtpConnection> {
   };
   attach(socket);
 
-  const expect = (count: number): Promise<SmtpReply>[] =>
-    Array.from({ length: count }, () =>
-      closed
-        ? Promise.reject(closeError ?? new SmtpError('closed', 'The relay closed the connection'))
-        : new Promise<SmtpReply>((resolve, reject) => waiters.push({ resolve, reject })),
-    );
+  const nextReply = (): Promise<SmtpReply> =>
+    closed
+      ? Promise.reject(closeError ?? new SmtpError('closed', 'The relay closed the connection'))
+      : new Promise<SmtpReply>((resolve, reject) => waiters.push({ resolve, reject }));
   const command = async (line: string): Promise<SmtpReply> => {
-    const [reply] = expect(1);
+    const reply = nextReply();
     socket.write(`${line}\r\n`);
-    return reply!;
+    return reply;
   };
 
-  const greeting = await expect(1)[0]!.catch((error: Error) => {
+  const greeting = await nextReply().catch((error: Error) => {
     throw new SmtpError('greeting', `The relay did not greet (${error.message})`);
   });
   if (greeting.code !== 220) {
@@ -249,9 +247,16 @@ export async function openSmtp(options: SmtpOptions): Promise<SmtpConnection> {
     },
     async envelope(from, to) {
       if (pipelining) {
-        const [mail, rcpt, data] = expect(3);
+        const mail = nextReply();
+        const rcpt = nextReply();
+        const data = nextReply();
         s().write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
-        return { mail: await mail!, rcpt: await rcpt!, data: await data! };
+        // Read all three even when one fails, so no reply is left for the next command.
+        const [m, r, d] = await Promise.allSettled([mail, rcpt, data]);
+        if (m.status === 'rejected') throw m.reason;
+        if (r.status === 'rejected') throw r.reason;
+        if (d.status === 'rejected') throw d.reason;
+        return { mail: m.value, rcpt: r.value, data: d.value };
       }
       const mail = await command(`MAIL FROM:<${from}>`);
       if (mail.code !== 250) return { mail, rcpt: null, data: null };
