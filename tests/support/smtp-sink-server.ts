@@ -12,6 +12,8 @@
  *   saveDir:     folder for <n>.eml raw messages
  *   logFile:     file for "recipient\tmessage-id" lines of accepted messages
  *   port:        fixed port (to come back on the same one after a "relay down")
+ *   tls, secure: a key and certificate for STARTTLS (or implicit TLS with secure)
+ *   auth:        require AUTH with this user and password
  */
 import { mkdirSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,11 @@ type Rules = {
   saveDir?: string;
   logFile?: string;
   port?: number;
+  /** PEM key and certificate: STARTTLS is offered (or, with `secure`, TLS from the first byte). */
+  tls?: { key: string; cert: string };
+  secure?: boolean;
+  /** AUTH required with this user name and password (only over TLS, as smtp-server insists). */
+  auth?: { user: string; pass: string };
 };
 
 const rules = JSON.parse(process.argv[2] ?? '{}') as Rules;
@@ -35,7 +42,7 @@ const once = (kind: string, address: string) => {
   seen.add(key);
   return true;
 };
-const stats = { accepted: 0, refused: 0, dropped: 0, connections: 0 };
+const stats = { accepted: 0, refused: 0, dropped: 0, connections: 0, overTls: 0, authenticatedAs: '' };
 let saved = 0;
 const log: WriteStream | null = rules.logFile ? createWriteStream(rules.logFile, { flags: 'a' }) : null;
 if (rules.saveDir) mkdirSync(rules.saveDir, { recursive: true });
@@ -46,8 +53,18 @@ function smtpError(reply: string): Error & { responseCode: number } {
 }
 
 const server: SMTPServer = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
+  authOptional: rules.auth === undefined,
+  disabledCommands: [...(rules.tls ? [] : ['STARTTLS']), ...(rules.auth ? [] : ['AUTH'])],
+  ...(rules.tls ? { key: rules.tls.key, cert: rules.tls.cert } : {}),
+  secure: rules.secure === true,
+  authMethods: ['PLAIN', 'LOGIN'],
+  onAuth(auth, _session, callback) {
+    if (rules.auth && auth.username === rules.auth.user && auth.password === rules.auth.pass) {
+      stats.authenticatedAs = auth.username ?? '';
+      return callback(null, { user: auth.username });
+    }
+    callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+  },
   logger: false,
   size: 10 * 1024 * 1024,
   onConnect(_session, callback) {
@@ -95,6 +112,7 @@ const server: SMTPServer = new SMTPServer({
         return callback(smtpError(end));
       }
       stats.accepted++;
+      if (session.secure) stats.overTls++;
       if (rules.saveDir) {
         const raw = Buffer.concat(chunks);
         saved++;

@@ -13,8 +13,20 @@ export type SinkRules = {
   saveDir?: string;
   logFile?: string;
   port?: number;
+  /** PEM key and certificate: STARTTLS is offered (or, with `secure`, TLS from the first byte). */
+  tls?: { key: string; cert: string };
+  secure?: boolean;
+  /** AUTH required with this user name and password (only over TLS, as smtp-server insists). */
+  auth?: { user: string; pass: string };
 };
-export type SinkStats = { accepted: number; refused: number; dropped: number; connections: number };
+export type SinkStats = {
+  accepted: number;
+  refused: number;
+  dropped: number;
+  connections: number;
+  overTls: number;
+  authenticatedAs: string;
+};
 export type SmtpSink = {
   port: number;
   child: ChildProcess;

@@ -79,6 +79,8 @@ export type EmailAdapterOptions = {
   errorWindow?: number;
   /** Only for tests against a sink with a self-signed certificate. */
   rejectUnauthorized?: boolean;
+  /** A certificate authority to trust besides the system's (PEM): a relay with a private CA, or a test sink. */
+  ca?: string;
   stateCheckMs?: number;
 };
 
@@ -91,6 +93,7 @@ function smtpOptions(settings: EmailSettings, password: string | undefined, extr
     password,
     clientName: settings.fromAddress.slice(settings.fromAddress.lastIndexOf('@') + 1),
     ...(extra.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: extra.rejectUnauthorized }),
+    ...(extra.ca === undefined ? {} : { ca: extra.ca }),
   };
 }
 

@@ -209,8 +209,8 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
   const connectFailure = (error: unknown): PassOutcome => {
     if (error instanceof SmtpError) {
       if (error.failure === 'auth') return { kind: 'auth', message: error.message };
-      if (error.failure === 'tls' && !/handshake/.test(error.message))
-        return { kind: 'refused_settings', message: error.message };
+      // A relay without STARTTLS, or a certificate that does not check out, needs a person, not a wait.
+      if (error.failure === 'tls') return { kind: 'refused_settings', message: error.message };
       return { kind: 'relay_down', message: error.message };
     }
     return { kind: 'relay_down', message: error instanceof Error ? error.message : String(error) };

@@ -24,6 +24,8 @@ export type SmtpOptions = {
   replyTimeoutMs?: number;
   /** For tests against a sink with a self-signed certificate. */
   rejectUnauthorized?: boolean;
+  /** Extra trusted certificate authority (PEM), e.g. a relay with a private CA. */
+  ca?: string | undefined;
 };
 
 export type SmtpReply = { code: number; text: string };
@@ -81,6 +83,7 @@ export async function openSmtp(options: SmtpOptions): Promise<SmtpConnection> {
             port: options.port,
             servername: options.host,
             rejectUnauthorized: options.rejectUnauthorized ?? true,
+            ...(options.ca ? { ca: options.ca } : {}),
           })
         : netConnect({ host: options.host, port: options.port });
     const timer = setTimeout(() => {
@@ -206,6 +209,7 @@ export async function openSmtp(options: SmtpOptions): Promise<SmtpConnection> {
         socket,
         servername: options.host,
         rejectUnauthorized: options.rejectUnauthorized ?? true,
+        ...(options.ca ? { ca: options.ca } : {}),
       });
       secure.once('secureConnect', () => resolve(secure));
       secure.once('error', (error) =>
