@@ -131,6 +131,8 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
           channels: update.channels,
           variants: update.variants,
         },
+        {},
+        await deps.secrets.get(channelSecretName(target.id, 'dkim-key')),
       );
       return result.ok
         ? { ok: true, message: `Sent: the relay answered ${result.reply}` }

@@ -15,6 +15,7 @@ import { tokenSigner } from '../../email/unsubscribe-token.ts';
 import { runFanoutPass, type PassOutcome } from './fanout.ts';
 import { buildSharedMessage, messageIdFor, recipientMessage, UNSUBSCRIBE_PLACEHOLDER } from './message.ts';
 import { openSmtp, SmtpError, type SmtpOptions } from './smtp-client.ts';
+import { createDkimSigner, dkimKeyProblem, type DkimSigner } from './dkim.ts';
 
 /**
  * `email.smtp`: one publication to the active subscribers of chosen lists,
@@ -62,6 +63,21 @@ export const EmailSettings = z
     maxConnections: z.number().int().min(1).max(50).default(4),
     /** Pause the send when this share of the last 200 messages was refused or deferred. */
     errorRateThreshold: z.number().min(0.05).max(1).default(0.5),
+    /** DKIM signing (optional): the signing domain and selector; the private key is the channel secret `dkim-key`. */
+    dkimDomain: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'The DKIM domain must be a domain name')
+      .optional(),
+    dkimSelector: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'The DKIM selector is letters, digits, ".", "_" and "-"')
+      .optional(),
+  })
+  .refine((s) => (s.dkimDomain === undefined) === (s.dkimSelector === undefined), {
+    message: 'DKIM needs both a domain and a selector',
+    path: ['dkimSelector'],
   })
   .refine((s) => s.security !== 'none' || LOOPBACK.has(s.host), {
     message: 'Security "none" is only allowed for a relay on this machine (127.0.0.1, ::1, localhost)',
@@ -127,6 +143,18 @@ function failureFor(outcome: Exclude<PassOutcome, { kind: 'finished' }>, summary
   }
 }
 
+/** The DKIM signer when the channel has DKIM set up; a missing or unusable key refuses the send (a person must fix it). */
+async function dkimSignerFor(settings: EmailSettings, pem: string | undefined): Promise<DkimSigner | null> {
+  if (settings.dkimDomain === undefined || settings.dkimSelector === undefined) return null;
+  const problem = dkimKeyProblem(pem);
+  if (problem) throw ChannelError.rejected(`DKIM is set up for this channel, but ${problem}.`, 'settings.dkimDomain');
+  return createDkimSigner({
+    domainName: settings.dkimDomain,
+    keySelector: settings.dkimSelector,
+    privateKey: pem ?? '',
+  });
+}
+
 export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAdapter<EmailSettings> {
   const deferBaseMs = options.deferBaseMs ?? 60_000;
   return {
@@ -144,6 +172,10 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
     },
 
     async test(ctx: ChannelContext<EmailSettings>): Promise<ConnectionCheck> {
+      if (ctx.settings.dkimDomain !== undefined) {
+        const problem = dkimKeyProblem(await ctx.credentials('dkim-key'));
+        if (problem) return { ok: false, message: `DKIM is set up for this channel, but ${problem}` };
+      }
       try {
         const conn = await openSmtp(smtpOptions(ctx.settings, await ctx.credentials('password'), options));
         await conn.quit();
@@ -199,6 +231,7 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
       const base = f.publicBaseUrl.replace(/\/+$/, '');
       const password = await ctx.credentials('password');
       const connect = () => openSmtp(smtpOptions(settings, password, options));
+      const dkim = await dkimSignerFor(settings, await ctx.credentials('dkim-key'));
 
       for (;;) {
         const outcome = await runFanoutPass({
@@ -206,13 +239,15 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
           store,
           connect,
           envelopeFrom: settings.fromAddress,
-          build: (r) =>
-            recipientMessage(shared, {
+          build: (r) => {
+            const message = recipientMessage(shared, {
               to: { address: r.email, name: r.name },
               messageId: messageIdFor(deliveryId, r.subscriberId, shared.fromDomain),
               unsubscribeUrl: `${base}/u/${sign(r.subscriberId, r.listId)}`,
               unsubscribeMailto: settings.unsubscribeMailto,
-            }),
+            });
+            return dkim ? dkim(message, { from: settings.fromAddress, to: r.email }) : message;
+          },
           maxConnections: settings.maxConnections,
           perSecond: settings.messagesPerSecond,
           now: ctx.now,
@@ -253,6 +288,7 @@ export async function sendTestEmail(
   to: string,
   source: RenderSource,
   options: EmailAdapterOptions = {},
+  dkimKey?: string,
 ): Promise<{ ok: true; reply: string } | { ok: false; message: string }> {
   const problem = emailProblem(to);
   if (problem) return { ok: false, message: `The test address is not valid: ${problem}` };
@@ -266,11 +302,18 @@ export async function sendTestEmail(
     listId: { name: 'Test', id: `test.lists.${settings.fromAddress.slice(settings.fromAddress.lastIndexOf('@') + 1)}` },
     date: new Date(),
   });
-  const message = recipientMessage(shared, {
+  let dkim: DkimSigner | null;
+  try {
+    dkim = await dkimSignerFor(settings, dkimKey);
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const unsigned = recipientMessage(shared, {
     to: { address: to.trim(), name: null },
     messageId: messageIdFor(`test-${Date.now()}`, to, shared.fromDomain),
     unsubscribeUrl: 'https://example.invalid/u/test-message-has-no-real-unsubscribe-link',
   });
+  const message = dkim ? await dkim(unsigned, { from: settings.fromAddress, to: to.trim() }) : unsigned;
   try {
     const conn = await openSmtp(smtpOptions(settings, password, options));
     try {

@@ -32,7 +32,7 @@ export type FanoutOptions = {
   store: RecipientStore;
   connect: () => Promise<SmtpConnection>;
   envelopeFrom: string;
-  build: (recipient: Recipient) => Buffer;
+  build: (recipient: Recipient) => Buffer | Promise<Buffer>;
   maxConnections: number;
   perSecond: number;
   now: () => Date;
@@ -275,7 +275,7 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
         }
         let message: Buffer;
         try {
-          message = o.build(r);
+          message = await o.build(r);
         } catch (error) {
           conn.destroy();
           conn = null;
