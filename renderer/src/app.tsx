@@ -9,6 +9,7 @@ import { StatusBar } from './components/status-bar.tsx';
 import { QueuePage } from './features/queue/queue-page.tsx';
 import { PublicationPage } from './features/queue/publication-page.tsx';
 import { ChannelsPage } from './features/channels/channels-page.tsx';
+import { SubscribersPage } from './features/subscribers/subscribers-page.tsx';
 import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
 
 /** The app frame: navigation on the left, the page, and a status bar. */
@@ -61,6 +62,11 @@ export function App() {
               Channels
             </a>
           </li>
+          <li>
+            <a href={hrefFor({ page: 'subscribers' })} aria-current={route.page === 'subscribers' ? 'page' : undefined}>
+              Subscribers
+            </a>
+          </li>
         </ul>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
@@ -80,6 +86,7 @@ export function App() {
         {route.page === 'queue' && <QueuePage />}
         {route.page === 'publication' && <PublicationPage key={route.id} id={route.id} />}
         {route.page === 'channels' && <ChannelsPage />}
+        {route.page === 'subscribers' && <SubscribersPage />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>

@@ -7,6 +7,7 @@ export type Route =
   | { page: 'queue' }
   | { page: 'publication'; id: string }
   | { page: 'channels' }
+  | { page: 'subscribers' }
   | { page: 'not-found'; path: string };
 
 const ID = '([0-9a-f-]{36})';
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/updates' || path === '/') return { page: 'updates' };
   if (path === '/queue') return { page: 'queue' };
   if (path === '/channels') return { page: 'channels' };
+  if (path === '/subscribers') return { page: 'subscribers' };
   const update = new RegExp(`^/updates/${ID}$`).exec(path);
   if (update?.[1]) return { page: 'update', id: update[1] };
   const publication = new RegExp(`^/queue/${ID}$`).exec(path);
@@ -35,6 +37,8 @@ export function hrefFor(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/queue/${route.id}`;
     case 'channels':
       return '#/channels';
+    case 'subscribers':
+      return '#/subscribers';
   }
 }
 
