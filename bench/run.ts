@@ -17,6 +17,12 @@ import { contentHashOf } from '../electron/core/updates/content-hash.ts';
 import type { Doc } from '../shared/content/doc.ts';
 import { docToHtml, docToPlainText } from '../shared/content/render.ts';
 
+// `npm run bench -- email …` runs the email fan-out benchmark instead (bench/email.ts).
+if (process.argv[2] === 'email') {
+  await (await import('./email.ts')).runEmailBench(process.argv.slice(3));
+  process.exit(0);
+}
+
 type Row = { name: string; unit: string; value: number; baseline: number; ratio: number; note: string };
 
 async function timeEach(n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<number> {

@@ -4,6 +4,7 @@ import { auditMethods } from './contracts/audit.ts';
 import { peopleMethods } from './contracts/people.ts';
 import { reviewEvents, reviewMethods } from './contracts/review.ts';
 import { checkMethods } from './contracts/checks.ts';
+import { emailMethods } from './contracts/email.ts';
 import { mediaMethods } from './contracts/media.ts';
 import { queueEvents, queueMethods } from './contracts/queue.ts';
 import { settingsEvents, settingsMethods } from './contracts/settings.ts';
@@ -29,6 +30,7 @@ export const contract = {
   ...peopleMethods,
   ...reviewMethods,
   ...auditMethods,
+  ...emailMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -24,6 +24,10 @@ import { createMediaService } from './media/media-service.ts';
 import { createMediaHandlers } from './media/media-handlers.ts';
 import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
+import { createEmailHandlers } from './email/email-handlers.ts';
+import { emailAuditHook, guardEmailHandlers } from './email/email-access.ts';
+import { createFanoutFactory } from './channels/email/services.ts';
+import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
 
@@ -58,6 +62,8 @@ export interface Core {
     people: PeopleService;
     review: ReviewService;
     audit: AuditLog;
+    /** `/u/<token>` for the hosts that serve HTTP (the web host; the headless worker builds its own). */
+    email: { unsubscribe: UnsubscribeHandler };
   };
   close(): Promise<void>;
 }
@@ -113,7 +119,17 @@ export function createCore(deps: CoreDeps): Core {
           events,
           logger: logger.child('worker'),
           options: { now, ...deps.worker },
+          fanout: createFanoutFactory({ db: deps.db, secrets: deps.secrets, settings: deps.settings }),
         });
+
+  const emailAudit = emailAuditHook(audit);
+  const unsubscribe = createUnsubscribeHandler({
+    db: deps.db,
+    secrets: deps.secrets,
+    organisationName: async () => (await deps.settings.read()).organisationName,
+    now,
+    audit: emailAudit,
+  });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -147,13 +163,14 @@ export function createCore(deps: CoreDeps): Core {
     ...createPeopleHandlers(people),
     ...createReviewHandlers(review),
     ...createAuditHandlers(deps.db, audit),
+    ...guardEmailHandlers(createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now, audit: emailAudit })),
   };
 
   return {
     call: (method, input, meta) =>
       dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
-    services: { updates, secrets: deps.secrets, people, review, audit },
+    services: { updates, secrets: deps.secrets, people, review, audit, email: { unsubscribe } },
     // The worker first: its sends in flight record their outcomes before the store goes.
     close: async () => {
       await worker?.stop();

@@ -3,7 +3,7 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Parsed
 import type { Result } from '../../shared/domain/errors.ts';
 import { CoreError, invalidInput } from './errors.ts';
 import type { Logger } from './logging/logger.ts';
-import type { UserActor } from './people/actor.ts';
+import { currentActor, type UserActor } from './people/actor.ts';
 import type { Authenticated } from './people/people-service.ts';
 
 /**
@@ -77,7 +77,10 @@ export async function dispatch(
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error).toShape() };
   try {
     const handler = handlers[method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
-    const value = await handler(parsed.data, contextFor(actor, token));
+    const ctx = contextFor(actor, token);
+    const value = actor
+      ? await currentActor.run(actor, () => handler(parsed.data, ctx))
+      : await handler(parsed.data, ctx);
     const output = (spec.output as z.ZodType).safeParse(value);
     if (!output.success) {
       logger.error('A method returned output that breaks the contract', {

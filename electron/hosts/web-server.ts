@@ -9,6 +9,8 @@ import type { ErrorCode, Result } from '../../shared/domain/errors.ts';
 import type { Core } from '../core/app.ts';
 import type { Logger } from '../core/logging/logger.ts';
 import { WEB_CSP } from './web-csp.ts';
+import type { UnsubscribeHandler } from '../core/email/unsubscribe-page.ts';
+import { serveUnsubscribe } from './unsubscribe-server.ts';
 
 export type WebServerOptions = {
   core: Core;
@@ -18,6 +20,8 @@ export type WebServerOptions = {
   port?: number;
   /** Fixed only in tests; normally a fresh random token each start. */
   token?: string;
+  /** Serves `/u/<token>` (email unsubscribe) outside `/api/`, with no app token. */
+  unsubscribe?: UnsubscribeHandler;
 };
 
 export type WebServer = { url: string; port: number; token: string; close(): Promise<void> };
@@ -148,6 +152,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('cross-origin-opener-policy', 'same-origin');
     res.setHeader('cross-origin-resource-policy', 'same-origin');
+    // Unsubscribe links arrive through the council's proxy (another Host) from mail providers and browsers.
+    if (options.unsubscribe && (await serveUnsubscribe(req, res, options.unsubscribe))) return;
     if (!allowedHosts().includes(req.headers.host ?? '')) return sendError(res, 'forbidden', 'Unknown Host header');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().includes(origin)) {

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     channels,
     worker: values['no-worker'] ? undefined : { pollMs },
   });
-  const server = await startWebServer({ core, staticDir, logger, port });
+  const server = await startWebServer({ core, staticDir, logger, port, unsubscribe: core.services.email.unsubscribe });
   process.stdout.write(`Town Crier web host: ${server.url}\n`);
   // core.close() stops the worker first (sends in flight finish and record their outcome), then the store.
   const stop = () => {

@@ -7,6 +7,9 @@ import { createLogger, stderrSink, type LogLevel } from '../core/logging/logger.
 import { createQueueWorker } from '../core/queue/worker.ts';
 import { loadChannelModules } from './channel-modules.ts';
 import { openNodeStores } from './node-core.ts';
+import { createUnsubscribeHandler } from '../core/email/unsubscribe-page.ts';
+import { startUnsubscribeServer } from './unsubscribe-server.ts';
+import { createFanoutFactory } from '../core/channels/email/services.ts';
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
       'lease-ms': { type: 'string' },
       id: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'http-port': { type: 'string' },
+      'http-host': { type: 'string', default: '127.0.0.1' },
     },
   });
   const level = z.enum(['debug', 'info', 'warn', 'error']).parse(values['log-level']) satisfies LogLevel;
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
     ...BUILT_IN_CHANNEL_ADAPTERS,
     ...(await loadChannelModules(values['channels-module'] ?? [])),
   ]);
-  const { db, secrets } = await openNodeStores({
+  const { db, secrets, settings } = await openNodeStores({
     dataDir: resolve(values.data),
     databaseUrl: values.database ?? process.env.TOWN_CRIER_DATABASE_URL,
     keyFile: values['key-file'],
@@ -53,16 +58,34 @@ async function main(): Promise<void> {
     pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
     leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),
     ...(values.id === undefined ? {} : { id: values.id }),
+    fanout: createFanoutFactory({ db, secrets, settings }),
   });
   worker.start();
+  // Unsubscribe links (`/u/<token>`) when this worker is the council's always-on host behind its proxy.
+  const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port']);
+  if (httpPort !== undefined && (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535)) {
+    throw new Error('--http-port must be a number from 0 to 65535');
+  }
+  const http =
+    httpPort === undefined
+      ? undefined
+      : await startUnsubscribeServer({
+          handler: createUnsubscribeHandler({
+            db,
+            secrets,
+            organisationName: async () => (await settings.read()).organisationName,
+          }),
+          port: httpPort,
+          host: values['http-host'],
+          logger: logger.child('unsubscribe'),
+        });
   const kinds = channels.kinds();
   process.stdout.write(
-    `Town Crier worker ${worker.id} started on ${db.engine} (${db.location}), channels: ${kinds.length > 0 ? kinds.join(', ') : 'none'}\n`,
+    `Town Crier worker ${worker.id} started on ${db.engine} (${db.location}), channels: ${kinds.length > 0 ? kinds.join(', ') : 'none'}${http ? `, unsubscribe links on ${http.url}` : ''}\n`,
   );
   const stop = (signal: string) => {
     logger.info('Stopping: finishing the sends in flight', { signal });
-    worker
-      .stop()
+    Promise.all([worker.stop(), http?.close()])
       .then(() => db.close())
       .then(
         () => process.exit(0),

@@ -9,6 +9,7 @@ import { StatusBar } from './components/status-bar.tsx';
 import { QueuePage } from './features/queue/queue-page.tsx';
 import { PublicationPage } from './features/queue/publication-page.tsx';
 import { ChannelsPage } from './features/channels/channels-page.tsx';
+import { SubscribersPage } from './features/subscribers/subscribers-page.tsx';
 import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
 import { ApprovalsPage } from './features/review/approvals-page.tsx';
 import { ReviewPage } from './features/review/review-page.tsx';
@@ -72,6 +73,11 @@ export function App() {
             </a>
           </li>
           <li>
+            <a href={hrefFor({ page: 'subscribers' })} aria-current={route.page === 'subscribers' ? 'page' : undefined}>
+              Subscribers
+            </a>
+          </li>
+          <li>
             <a
               href={hrefFor({ page: 'approvals' })}
               aria-current={route.page === 'approvals' || route.page === 'review' ? 'page' : undefined}
@@ -132,6 +138,7 @@ export function App() {
         {route.page === 'review' && <ReviewPage key={route.id} id={route.id} />}
         {route.page === 'people' && <PeoplePage />}
         {route.page === 'audit' && <AuditPage />}
+        {route.page === 'subscribers' && <SubscribersPage />}
         {route.page === 'not-found' && (
           <>
             <h1>Page not found</h1>

@@ -11,6 +11,7 @@ export type Route =
   | { page: 'review'; id: string }
   | { page: 'people' }
   | { page: 'audit' }
+  | { page: 'subscribers' }
   | { page: 'not-found'; path: string };
 
 const ID = '([0-9a-f-]{36})';
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/audit') return { page: 'audit' };
   const review = new RegExp(`^/approvals/${ID}$`).exec(path);
   if (review?.[1]) return { page: 'review', id: review[1] };
+  if (path === '/subscribers') return { page: 'subscribers' };
   const update = new RegExp(`^/updates/${ID}$`).exec(path);
   if (update?.[1]) return { page: 'update', id: update[1] };
   const publication = new RegExp(`^/queue/${ID}$`).exec(path);
@@ -52,6 +54,8 @@ export function hrefFor(route: Exclude<Route, { page: 'not-found' }>): string {
       return '#/people';
     case 'audit':
       return '#/audit';
+    case 'subscribers':
+      return '#/subscribers';
   }
 }
 

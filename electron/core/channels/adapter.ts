@@ -4,6 +4,7 @@ import type { Doc } from '../../../shared/content/doc.ts';
 import type { Variants } from '../../../shared/domain/variants.ts';
 import type { ImageType } from '../../../shared/media/image-type.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { FanoutServices } from './email/services.ts';
 
 /**
  * The one interface every channel kind implements (architecture guide §5).
@@ -96,6 +97,12 @@ export type PublishContext<Settings> = ChannelContext<Settings> & {
   media(id: string): Promise<ChannelMedia | undefined>;
   /** Absent where nothing persists it (a direct call outside the worker). */
   progress?: DeliveryProgress;
+  /**
+   * For channels that send one delivery to many recipients (email): the
+   * delivery's recipients store and the unsubscribe key. Given by the
+   * worker; absent elsewhere, and no other channel needs it.
+   */
+  fanout?: FanoutServices;
 };
 
 /** Where a sent (or maybe sent) delivery can be found again. */

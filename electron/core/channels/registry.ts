@@ -1,3 +1,4 @@
+import { createEmailAdapter } from './email/email-adapter.ts';
 import type { ChannelAdapter } from './adapter.ts';
 import { createBlueskyAdapter } from './bluesky/bluesky-adapter.ts';
 import { createMastodonAdapter } from './mastodon/mastodon-adapter.ts';
@@ -16,6 +17,7 @@ export const BUILT_IN_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
   createXAdapter(),
   createMastodonAdapter(),
   createBlueskyAdapter(),
+  createEmailAdapter() as ChannelAdapter,
 ];
 
 /** The channel kinds this host can publish to. Hosts build one from the adapters they ship. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Role } from '../../../shared/domain/people.ts';
 import { CoreError } from '../errors.ts';
 
@@ -39,3 +40,10 @@ export function requireRole(actor: Actor, roles: readonly Role[], toDo: string):
   }
   return actor;
 }
+
+/**
+ * The person whose call is running, for code far from the handler that must
+ * name them (the email module's audit hook). Set by dispatch for the length
+ * of each signed-in call; undefined in the worker and the unsubscribe page.
+ */
+export const currentActor = new AsyncLocalStorage<UserActor>();

@@ -1,5 +1,6 @@
 import type { AppStatus } from '../../../shared/contracts/app.ts';
 import { channelSecretName } from '../channels/adapter.ts';
+import type { FanoutFactory } from '../channels/email/services.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -8,7 +9,10 @@ import type { SqlDb } from '../store/sql.ts';
 import { createQueueWorker, type QueueWorkerOptions } from './worker.ts';
 
 /** The tuning an interactive host may pass to its worker (the wiring comes from the core). */
-export type HostWorkerOptions = Omit<QueueWorkerOptions, 'db' | 'channels' | 'credentials' | 'logger' | 'onChange'>;
+export type HostWorkerOptions = Omit<
+  QueueWorkerOptions,
+  'db' | 'channels' | 'credentials' | 'logger' | 'onChange' | 'fanout'
+>;
 
 export type HostWorkerStatus = AppStatus['worker'];
 
@@ -26,6 +30,8 @@ export type HostWorkerDeps = {
   events: EventBus;
   logger: Logger;
   options: HostWorkerOptions;
+  /** Email recipients and unsubscribe key for the email channel. */
+  fanout?: FanoutFactory;
 };
 
 /**
@@ -41,6 +47,7 @@ export function startHostWorker(deps: HostWorkerDeps): HostWorker {
     credentials: (targetId, name) => deps.secrets.get(channelSecretName(targetId, name)),
     logger: deps.logger,
     onChange: (change) => deps.events.emit('delivery.changed', change),
+    ...(deps.fanout ? { fanout: deps.fanout } : {}),
   });
   let state: HostWorkerStatus['state'] = 'running';
   let stopped: Promise<void> | undefined;

@@ -206,12 +206,16 @@ export async function runSendJob(env: WorkerEnv, job: SendJob): Promise<void> {
   try {
     const ctx = channelContext(env, job.target, job.adapter, prepared.settings, env.stopSignal);
     const media = createMediaRepository(env.db);
+    const fanout = env.fanout
+      ? { ...(await env.fanout()), shouldStop: () => env.isStopping() || env.stopSignal.aborted }
+      : undefined;
     const value = await job.adapter.publish(prepared.post, {
       ...ctx,
       delivery: { id: job.record.id, attempt: job.record.attempts, idempotencyKey: job.record.idempotencyKey },
       source: prepared.source,
       media: (id): Promise<ChannelMedia | undefined> => media.get(id),
       progress: deliveryProgress(env.db, job.record.id),
+      ...(fanout ? { fanout } : {}),
     });
     result = { ok: true, value };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { ChannelTarget, DeliveryChanged } from '../../../shared/domain/queue.ts';
 import type { ChannelAdapter, ChannelContext } from '../channels/adapter.ts';
+import type { FanoutFactory } from '../channels/email/services.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SqlDb } from '../store/sql.ts';
@@ -18,6 +19,7 @@ export type WorkerEnv = {
   random: () => number;
   fetch: typeof fetch;
   credentials: (targetId: string, name: string) => Promise<string | undefined>;
+  fanout?: FanoutFactory;
   leaseMs: number;
   lookupRetryMs: number;
   backoff: BackoffPolicy;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { lapseUnapproved } from './lapse.ts';
 import { hostname } from 'node:os';
+import type { FanoutFactory } from '../channels/email/services.ts';
 import type { ChannelTarget, DeliveryChanged } from '../../../shared/domain/queue.ts';
 import type { ChannelAdapter } from '../channels/adapter.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
@@ -39,6 +40,8 @@ export type QueueWorkerOptions = {
   /** How long `stop()` lets sends in flight run before aborting them (they then end as unknown outcomes). */
   stopGraceMs?: number;
   onChange?: (change: DeliveryChanged) => void;
+  /** Services for fan-out channels (email recipients, unsubscribe key); absent, email cannot send. */
+  fanout?: FanoutFactory;
 };
 
 export interface QueueWorker {
@@ -75,6 +78,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     random: options.random ?? Math.random,
     fetch: options.fetch ?? globalThis.fetch,
     credentials: options.credentials,
+    ...(options.fanout ? { fanout: options.fanout } : {}),
     leaseMs: options.leaseMs ?? 60_000,
     lookupRetryMs: options.lookupRetryMs ?? 60_000,
     backoff: options.backoff ?? DEFAULT_BACKOFF,

@@ -159,6 +159,74 @@ export const migrations: readonly Migration[] = [
     name: 'people, sessions, reviews and approvals, notifications, a hash-chained audit log',
     up: (e) => peopleAndAudit(e),
   },
+  {
+    version: 8,
+    name: 'email lists, subscribers and memberships',
+    // email_key is the lower-cased address: one subscriber per address, whatever its case in an import.
+    // A status other than active suppresses the address for every list (unsubscribed, bounced, complained).
+    up: (e) => `
+      CREATE TABLE email_lists (
+        id text PRIMARY KEY,
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+        description text NOT NULL DEFAULT '',
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE UNIQUE INDEX email_lists_by_name ON email_lists (lower(name));
+      CREATE TABLE subscribers (
+        id text PRIMARY KEY,
+        email text NOT NULL,
+        email_key text NOT NULL UNIQUE CHECK (email_key = lower(email_key)),
+        name text,
+        status text NOT NULL CHECK (status IN ('active', 'unsubscribed', 'bounced', 'complained')),
+        consent_source text NOT NULL,
+        consent_at ${time(e)} NOT NULL,
+        status_changed_at ${time(e)} NOT NULL,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE INDEX subscribers_by_status ON subscribers (status, id);
+      CREATE TABLE list_memberships (
+        list_id text NOT NULL REFERENCES email_lists (id) ON DELETE CASCADE,
+        subscriber_id text NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+        added_at ${time(e)} NOT NULL,
+        PRIMARY KEY (list_id, subscriber_id)
+      );
+      CREATE INDEX list_memberships_by_subscriber ON list_memberships (subscriber_id, list_id);`,
+  },
+  {
+    version: 9,
+    name: 'email sends: per-delivery recipients and their status',
+    // One row per recipient of an email delivery, snapshotted from the lists in batches when the send starts.
+    // No index on status: every status change would move an index entry, and the fan-out reads by key anyway.
+    // `sending` is written in the same transaction that records the previous result of that connection, just
+    // before the end of DATA, so after a crash at most one recipient per connection is left unknown.
+    up: (e) => `
+      CREATE TABLE email_sends (
+        delivery_id text PRIMARY KEY REFERENCES deliveries (id) ON DELETE CASCADE,
+        state text NOT NULL CHECK (state IN ('sending', 'paused', 'cancelled', 'done')),
+        snapshot_cursor text,
+        snapshot_done integer NOT NULL DEFAULT 0,
+        paused_reason text,
+        created_at ${time(e)} NOT NULL,
+        updated_at ${time(e)} NOT NULL
+      );
+      CREATE TABLE email_recipients (
+        delivery_id text NOT NULL REFERENCES email_sends (delivery_id) ON DELETE CASCADE,
+        subscriber_id text NOT NULL,
+        list_id text NOT NULL,
+        email text NOT NULL,
+        name text,
+        status text NOT NULL CHECK (status IN ('queued', 'sending', 'accepted', 'deferred', 'rejected',
+          'unconfirmed', 'skipped', 'cancelled')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at ${time(e)},
+        smtp_code integer,
+        smtp_reply text,
+        updated_at ${time(e)} NOT NULL,
+        PRIMARY KEY (delivery_id, subscriber_id)
+      );`,
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */

@@ -48,10 +48,11 @@ export function openPostgres(url: string, options: { max?: number } = {}): SqlDb
   return {
     ...direct,
     location: redactDatabaseUrl(url),
-    async transaction(fn) {
+    async transaction(fn, options) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        if (options?.durability === 'process') await client.query('SET LOCAL synchronous_commit TO off');
         const value = await fn(executor(client));
         await client.query('COMMIT');
         return value;

@@ -17,11 +17,19 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * `durability: 'process'` commits without waiting for the disk: the commit survives the process being killed
+ * (the operating system has the data), but not a power cut or an OS crash in the next moments. SQLite runs that
+ * one commit with `synchronous=NORMAL` (WAL), PostgreSQL with `synchronous_commit = off`. Only for frequent,
+ * replaceable records whose loss is understood (the email fan-out's per-recipient statuses); the default is full.
+ */
+export type TransactionOptions = { durability?: 'full' | 'process' };
+
 export interface SqlDb extends SqlExecutor {
   /** Where the data lives, safe to show (no password). */
   readonly location: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -50,16 +50,23 @@ export function openSqlite(path: string): SqlDb {
     one: (sql, params) => lock.run(() => direct.one(sql, params)),
     run: (sql, params) => lock.run(() => direct.run(sql, params)),
     exec: (sql) => lock.run(() => direct.exec(sql)),
-    transaction: (fn) =>
+    transaction: (fn, options) =>
       lock.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        const relaxed = options?.durability === 'process';
+        // Inside the lock, so no other transaction on this connection can commit with the relaxed setting.
+        if (relaxed) db.exec('PRAGMA synchronous=NORMAL');
         try {
-          const value = await fn(direct);
-          db.exec('COMMIT');
-          return value;
-        } catch (error) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw error;
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const value = await fn(direct);
+            db.exec('COMMIT');
+            return value;
+          } catch (error) {
+            if (db.isTransaction) db.exec('ROLLBACK');
+            throw error;
+          }
+        } finally {
+          if (relaxed) db.exec('PRAGMA synchronous=FULL');
         }
       }),
     close: () =>

@@ -34,7 +34,7 @@ describe.each(ENGINES)('npm run worker on $engine', ({ engine }) => {
     const worker = await start(h.location);
     expect(worker.line).toMatch(
       new RegExp(
-        `^Town Crier worker \\S+ started on ${engine} \\(.+\\), channels: website\\.static, website\\.wordpress, social\\.x, social\\.mastodon, social\\.bluesky, test\\.sink, test\\.sink-idempotent, test\\.sink-lookup, test\\.sink-x$`,
+        `^Town Crier worker \\S+ started on ${engine} \\(.+\\), channels: website\\.static, website\\.wordpress, social\\.x, social\\.mastodon, social\\.bluesky, email\\.smtp, test\\.sink, test\\.sink-idempotent, test\\.sink-lookup, test\\.sink-x$`,
       ),
     );
     if (engine === 'postgres') expect(worker.line).not.toContain((await postgres()).password);

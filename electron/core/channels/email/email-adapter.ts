@@ -1,0 +1,339 @@
+import { z } from 'zod';
+import { emailProblem } from '../../../../shared/domain/email-address.ts';
+import { renderEmail } from '../../../../shared/channels/render/email.ts';
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ConnectionCheck,
+  type PublishContext,
+  type PublishResult,
+  type RenderSource,
+  type RenderedPost,
+} from '../adapter.ts';
+import { tokenSigner } from '../../email/unsubscribe-token.ts';
+import { runFanoutPass, type PassOutcome } from './fanout.ts';
+import { buildSharedMessage, messageIdFor, recipientMessage, UNSUBSCRIBE_PLACEHOLDER } from './message.ts';
+import { openSmtp, SmtpError, type SmtpOptions } from './smtp-client.ts';
+import { createDkimSigner, dkimKeyProblem, type DkimSigner } from './dkim.ts';
+
+/**
+ * `email.smtp`: one publication to the active subscribers of chosen lists,
+ * over the council's SMTP relay. The delivery is the whole send; each
+ * recipient has its own status in `email_recipients` (see fanout.ts). The
+ * password is the target's secret `password`.
+ */
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const address = (what: string) =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = emailProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${what} is not a valid email address: ${problem}` });
+    });
+const oneLine = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Give ${what}`)
+    .max(max, `${what} is at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} cannot contain line breaks or control characters`);
+
+export const EmailSettings = z
+  .object({
+    host: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'The relay host must be a host name or IP address'),
+    port: z.number().int().min(1).max(65535).default(587),
+    /** starttls (port 587), tls (port 465), or none (only to a relay on this machine). */
+    security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+    user: z.string().trim().max(200).optional(),
+    fromName: oneLine('the from name', 120),
+    fromAddress: address('The from address'),
+    replyTo: address('The reply-to address').optional(),
+    /** The lists this channel sends to; a person on two of them gets one email. */
+    listIds: z.array(z.string().min(1)).min(1, 'Choose at least one list').max(50),
+    /** mailto: address for List-Unsubscribe (RFC 2369), beside the https link. */
+    unsubscribeMailto: address('The unsubscribe mailbox').optional(),
+    messagesPerSecond: z.number().positive().max(10_000).default(20),
+    maxConnections: z.number().int().min(1).max(50).default(4),
+    /** Pause the send when this share of the last 200 messages was refused or deferred. */
+    errorRateThreshold: z.number().min(0.05).max(1).default(0.5),
+    /** DKIM signing (optional): the signing domain and selector; the private key is the channel secret `dkim-key`. */
+    dkimDomain: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'The DKIM domain must be a domain name')
+      .optional(),
+    dkimSelector: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'The DKIM selector is letters, digits, ".", "_" and "-"')
+      .optional(),
+  })
+  .refine((s) => (s.dkimDomain === undefined) === (s.dkimSelector === undefined), {
+    message: 'DKIM needs both a domain and a selector',
+    path: ['dkimSelector'],
+  })
+  .refine((s) => s.security !== 'none' || LOOPBACK.has(s.host), {
+    message: 'Security "none" is only allowed for a relay on this machine (127.0.0.1, ::1, localhost)',
+    path: ['security'],
+  });
+export type EmailSettings = z.infer<typeof EmailSettings>;
+
+export type EmailAdapterOptions = {
+  /** First wait after a 4xx answer (doubles each time). */
+  deferBaseMs?: number;
+  deferMaxMs?: number;
+  maxDeferrals?: number;
+  /** Deferred recipients due within this long are retried in the same call rather than via the queue. */
+  inCallWaitMs?: number;
+  errorWindow?: number;
+  /** Only for tests against a sink with a self-signed certificate. */
+  rejectUnauthorized?: boolean;
+  /** A certificate authority to trust besides the system's (PEM): a relay with a private CA, or a test sink. */
+  ca?: string;
+  stateCheckMs?: number;
+};
+
+function smtpOptions(settings: EmailSettings, password: string | undefined, extra: EmailAdapterOptions): SmtpOptions {
+  return {
+    host: settings.host,
+    port: settings.port,
+    security: settings.security,
+    user: settings.user,
+    password,
+    clientName: settings.fromAddress.slice(settings.fromAddress.lastIndexOf('@') + 1),
+    ...(extra.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: extra.rejectUnauthorized }),
+    ...(extra.ca === undefined ? {} : { ca: extra.ca }),
+  };
+}
+
+/** The email as the preview shows it (the organisation name comes from the channel's from name when sending). */
+function renderFor(source: RenderSource, organisationName: string) {
+  return renderEmail(source, {
+    organisationName,
+    ...(source.websiteUrl ? { websiteUrl: source.websiteUrl } : {}),
+    unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
+    ...(source.variants.email?.subject !== undefined ? { subject: source.variants.email.subject } : {}),
+    ...(source.variants.email?.preheader !== undefined ? { preheader: source.variants.email.preheader } : {}),
+  });
+}
+
+function failureFor(outcome: Exclude<PassOutcome, { kind: 'finished' }>, summary: string): ChannelError {
+  switch (outcome.kind) {
+    case 'relay_down':
+      return ChannelError.offline(
+        `The mail relay cannot be reached (${outcome.message}). The send waits and continues when it is back; ${summary}.`,
+      );
+    case 'auth':
+      return ChannelError.auth(`${outcome.message}. Check the user name and password of the channel; ${summary}.`);
+    case 'refused_settings':
+      return ChannelError.rejected(`${outcome.message}; ${summary}.`, 'settings.security');
+    case 'paused':
+      return ChannelError.offline(`${outcome.message} (${summary}).`);
+    case 'cancelled':
+      return ChannelError.rejected(`The send was cancelled: ${summary}.`);
+    case 'stopped':
+      return ChannelError.offline(`The worker stopped part-way; the send continues when it starts again (${summary}).`);
+  }
+}
+
+/** The DKIM signer when the channel has DKIM set up; a missing or unusable key refuses the send (a person must fix it). */
+async function dkimSignerFor(settings: EmailSettings, pem: string | undefined): Promise<DkimSigner | null> {
+  if (settings.dkimDomain === undefined || settings.dkimSelector === undefined) return null;
+  const problem = dkimKeyProblem(pem);
+  if (problem) throw ChannelError.rejected(`DKIM is set up for this channel, but ${problem}.`, 'settings.dkimDomain');
+  return createDkimSigner({
+    domainName: settings.dkimDomain,
+    keySelector: settings.dkimSelector,
+    privateKey: pem ?? '',
+  });
+}
+
+export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAdapter<EmailSettings> {
+  const deferBaseMs = options.deferBaseMs ?? 60_000;
+  return {
+    kind: 'email.smtp',
+    displayName: 'Email (SMTP)',
+    settingsSchema: EmailSettings as unknown as z.ZodType<EmailSettings>,
+    limits: { contentKind: 'email' },
+    // The queue may run it again at any time: the recipients table makes a repeat send only what is left.
+    sendLimits: { concurrency: 1, burst: 1, perSecond: 1 },
+    idempotent: true,
+
+    render(source): RenderedPost {
+      const email = renderFor(source, 'Your council');
+      return { title: email.subject, text: email.text, html: email.html };
+    },
+
+    async test(ctx: ChannelContext<EmailSettings>): Promise<ConnectionCheck> {
+      if (ctx.settings.dkimDomain !== undefined) {
+        const problem = dkimKeyProblem(await ctx.credentials('dkim-key'));
+        if (problem) return { ok: false, message: `DKIM is set up for this channel, but ${problem}` };
+      }
+      try {
+        const conn = await openSmtp(smtpOptions(ctx.settings, await ctx.credentials('password'), options));
+        await conn.quit();
+        return {
+          ok: true,
+          account: `${ctx.settings.user ?? ctx.settings.fromAddress} at ${ctx.settings.host}:${ctx.settings.port}`,
+        };
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    async publish(_post, ctx: PublishContext<EmailSettings>): Promise<PublishResult> {
+      const f = ctx.fanout;
+      if (!f)
+        throw ChannelError.rejected('Email is sent by the queue worker, which was started without the email services.');
+      if (!f.publicBaseUrl) {
+        throw ChannelError.rejected(
+          'Set the public address of Town Crier (Settings → public base URL) so that each email can carry an unsubscribe link.',
+          'settings.publicBaseUrl',
+        );
+      }
+      const settings = ctx.settings;
+      const deliveryId = ctx.delivery.id;
+      const store = f.recipients;
+      const started = ctx.now();
+      await store.snapshot(deliveryId, settings.listIds, started.toISOString());
+      const send = await store.send(deliveryId);
+      const summary = async () => {
+        const c = await store.counts(deliveryId);
+        return `${c.accepted} of ${c.total} accepted, ${c.rejected} rejected, ${c.deferred} deferred, ${c.unconfirmed} unconfirmed`;
+      };
+      if (send?.state === 'cancelled') throw ChannelError.rejected(`The send was cancelled: ${await summary()}.`);
+      if (send?.state === 'paused')
+        throw ChannelError.offline(`The send is paused: ${send.pausedReason ?? 'by a person'}. Resume it to continue.`);
+      if (send?.state === 'done') return { externalId: null, externalUrl: null };
+      await store.settleInterrupted(deliveryId, started.toISOString());
+
+      const rendered = renderFor(ctx.source, settings.fromName);
+      const shared = buildSharedMessage({
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        from: { address: settings.fromAddress, name: settings.fromName },
+        replyTo: settings.replyTo,
+        listId: {
+          name: ctx.target.name,
+          id: `${ctx.target.id.replace(/[^A-Za-z0-9-]/g, '')}.lists.${settings.fromAddress.slice(settings.fromAddress.lastIndexOf('@') + 1)}`,
+        },
+        date: started,
+      });
+      const sign = tokenSigner(await f.unsubscribeKey(), started);
+      const base = f.publicBaseUrl.replace(/\/+$/, '');
+      const password = await ctx.credentials('password');
+      const connect = () => openSmtp(smtpOptions(settings, password, options));
+      const dkim = await dkimSignerFor(settings, await ctx.credentials('dkim-key'));
+
+      for (;;) {
+        const outcome = await runFanoutPass({
+          deliveryId,
+          store,
+          connect,
+          envelopeFrom: settings.fromAddress,
+          build: (r) => {
+            const message = recipientMessage(shared, {
+              to: { address: r.email, name: r.name },
+              messageId: messageIdFor(deliveryId, r.subscriberId, shared.fromDomain),
+              unsubscribeUrl: `${base}/u/${sign(r.subscriberId, r.listId)}`,
+              unsubscribeMailto: settings.unsubscribeMailto,
+            });
+            return dkim ? dkim(message, { from: settings.fromAddress, to: r.email }) : message;
+          },
+          maxConnections: settings.maxConnections,
+          perSecond: settings.messagesPerSecond,
+          now: ctx.now,
+          deferBaseMs,
+          deferMaxMs: options.deferMaxMs ?? 30 * 60_000,
+          maxDeferrals: options.maxDeferrals ?? 5,
+          errorRate: { threshold: settings.errorRateThreshold, window: options.errorWindow ?? 200 },
+          shouldStop: () => f.shouldStop() || ctx.signal.aborted,
+          logger: ctx.logger,
+          ...(options.stateCheckMs === undefined ? {} : { stateCheckMs: options.stateCheckMs }),
+        });
+        await store.skipSuppressed(deliveryId, ctx.now().toISOString());
+        if (outcome.kind === 'paused') {
+          await store.setState(deliveryId, 'paused', outcome.message, ctx.now().toISOString());
+        }
+        if (outcome.kind !== 'finished') throw failureFor(outcome, await summary());
+        const next = await store.nextDeferred(deliveryId);
+        if (next === null) break;
+        const waitMs = Math.max(0, Date.parse(next) - ctx.now().getTime());
+        if (waitMs > (options.inCallWaitMs ?? 60_000)) {
+          throw ChannelError.offline(
+            `The relay deferred some messages; they are tried again later (${await summary()}).`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
+      await store.setState(deliveryId, 'done', null, ctx.now().toISOString());
+      ctx.logger.info('Email send finished', { deliveryId, summary: await summary() });
+      return { externalId: null, externalUrl: null };
+    },
+  };
+}
+
+/** "Send a test to me": one message to one address through the channel's settings, before any approval. */
+export async function sendTestEmail(
+  settings: EmailSettings,
+  password: string | undefined,
+  to: string,
+  source: RenderSource,
+  options: EmailAdapterOptions = {},
+  dkimKey?: string,
+): Promise<{ ok: true; reply: string } | { ok: false; message: string }> {
+  const problem = emailProblem(to);
+  if (problem) return { ok: false, message: `The test address is not valid: ${problem}` };
+  const rendered = renderFor(source, settings.fromName);
+  const shared = buildSharedMessage({
+    subject: `[Test] ${rendered.subject}`,
+    text: rendered.text,
+    html: rendered.html,
+    from: { address: settings.fromAddress, name: settings.fromName },
+    replyTo: settings.replyTo,
+    listId: { name: 'Test', id: `test.lists.${settings.fromAddress.slice(settings.fromAddress.lastIndexOf('@') + 1)}` },
+    date: new Date(),
+  });
+  let dkim: DkimSigner | null;
+  try {
+    dkim = await dkimSignerFor(settings, dkimKey);
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const unsigned = recipientMessage(shared, {
+    to: { address: to.trim(), name: null },
+    messageId: messageIdFor(`test-${Date.now()}`, to, shared.fromDomain),
+    unsubscribeUrl: 'https://example.invalid/u/test-message-has-no-real-unsubscribe-link',
+  });
+  const message = dkim ? await dkim(unsigned, { from: settings.fromAddress, to: to.trim() }) : unsigned;
+  try {
+    const conn = await openSmtp(smtpOptions(settings, password, options));
+    try {
+      const env = await conn.envelope(settings.fromAddress, to.trim());
+      const refused = [env.mail, env.rcpt, env.data].find((r) => r && r.code >= 400);
+      if (refused || env.data?.code !== 354) {
+        return {
+          ok: false,
+          message: `The relay refused the test message: ${refused?.code ?? ''} ${refused?.text ?? ''}`.trim(),
+        };
+      }
+      conn.data(message);
+      const reply = await conn.end();
+      return reply.code < 300
+        ? { ok: true, reply: `${reply.code} ${reply.text}` }
+        : { ok: false, message: `The relay refused the test message: ${reply.code} ${reply.text}` };
+    } finally {
+      await conn.quit();
+    }
+  } catch (error) {
+    return { ok: false, message: error instanceof SmtpError || error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,32 @@
+import type { SecretStore } from '../../secrets/secret-store.ts';
+import type { SettingsStore } from '../../settings/settings-store.ts';
+import type { SqlDb } from '../../store/sql.ts';
+import { unsubscribeKey } from '../../email/unsubscribe-token.ts';
+import { createRecipientStore, type RecipientStore } from './recipient-store.ts';
+
+/**
+ * What a fan-out channel (email) needs beyond the adapter contract: the
+ * narrow per-delivery recipients store, the unsubscribe key and public
+ * address, and whether to stop. The adapter contract gives no database handle
+ * to adapters; this is the one exception, scoped to recipients and built by
+ * the host's worker (see docs/architecture.md § Email).
+ */
+export type FanoutServices = {
+  recipients: RecipientStore;
+  /** The public base URL of `/u/<token>` (Settings → public address), or null when not set. */
+  publicBaseUrl: string | null;
+  unsubscribeKey(): Promise<Buffer>;
+  /** True once the worker is stopping: the send records what it did and hands back the rest. */
+  shouldStop(): boolean;
+};
+
+export type FanoutFactory = () => Promise<Omit<FanoutServices, 'shouldStop'>>;
+
+export function createFanoutFactory(deps: { db: SqlDb; secrets: SecretStore; settings: SettingsStore }): FanoutFactory {
+  const recipients = createRecipientStore(deps.db);
+  return async () => ({
+    recipients,
+    publicBaseUrl: (await deps.settings.read()).publicBaseUrl,
+    unsubscribeKey: () => unsubscribeKey(deps.secrets),
+  });
+}
