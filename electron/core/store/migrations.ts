@@ -159,6 +159,20 @@ export const migrations: readonly Migration[] = [
     name: 'people, sessions, reviews and approvals, notifications, a hash-chained audit log',
     up: (e) => peopleAndAudit(e),
   },
+  {
+    version: 12,
+    name: 'event outbox (cross-process events on SQLite)',
+    // SQLite has no LISTEN/NOTIFY: every process tails this table (event-relay.ts). PostgreSQL uses NOTIFY instead.
+    up: (e) =>
+      e === 'sqlite'
+        ? `CREATE TABLE event_outbox (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             origin TEXT NOT NULL,
+             body TEXT NOT NULL,
+             created_at TEXT NOT NULL
+           );`
+        : 'SELECT 1;',
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */
