@@ -206,5 +206,10 @@ describe('events across processes on postgres, when the connection drops', () =>
     await eventually('B hears A again', () =>
       b.events.some((e) => e.name === 'update.changed' && e.payload.id === update.id),
     );
+
+    // Closing a core ends its LISTEN connection: nothing dangles.
+    expect(await listeners(a.db)).toHaveLength(2);
+    await b.core.close();
+    await eventually('only A still listens', async () => (await listeners(a.db)).length === 1);
   });
 });
