@@ -223,6 +223,13 @@ function sqliteTransport(options: EventRelayOptions, origin: string, receive: (t
   let lastPrune = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  // Every process prunes, the publish-only headless worker too (after its inserts), so the table stays small.
+  const prune = async () => {
+    const at = now().getTime();
+    if (at - lastPrune < keepMs / 4) return;
+    lastPrune = at;
+    await db.run('DELETE FROM event_outbox WHERE created_at < $1', [new Date(at - keepMs).toISOString()]);
+  };
   const tick = async () => {
     try {
       if (cursor === undefined) {
@@ -234,11 +241,7 @@ function sqliteTransport(options: EventRelayOptions, origin: string, receive: (t
           if (row.origin !== origin) receive(String(row.body));
         }
       }
-      const at = now().getTime();
-      if (at - lastPrune >= keepMs / 4) {
-        lastPrune = at;
-        await db.run('DELETE FROM event_outbox WHERE created_at < $1', [new Date(at - keepMs).toISOString()]);
-      }
+      await prune();
     } catch (error) {
       logger.warn('Could not read events from other processes', {
         error: error instanceof Error ? error.message : String(error),
@@ -253,12 +256,14 @@ function sqliteTransport(options: EventRelayOptions, origin: string, receive: (t
   };
   if (options.onEvent) loop();
   return {
-    send: (text) =>
-      db.run('INSERT INTO event_outbox (origin, body, created_at) VALUES ($1, $2, $3)', [
+    send: async (text) => {
+      await db.run('INSERT INTO event_outbox (origin, body, created_at) VALUES ($1, $2, $3)', [
         origin,
         text,
         now().toISOString(),
-      ]),
+      ]);
+      await prune();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
