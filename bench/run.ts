@@ -12,6 +12,7 @@ import { createLogger } from '../electron/core/logging/logger.ts';
 import { createAesGcmCipher, createFileSecretStore } from '../electron/core/secrets/file-secret-store.ts';
 import { createMemorySettingsStore } from '../electron/core/settings/settings-store.ts';
 import { openStore } from '../electron/core/store/open-store.ts';
+import { OUTBOX_TAIL_SQL } from '../electron/core/event-relay.ts';
 import { createUpdatesRepository } from '../electron/core/updates/updates-repository.ts';
 import { contentHashOf } from '../electron/core/updates/content-hash.ts';
 import type { Doc } from '../shared/content/doc.ts';
@@ -70,13 +71,22 @@ try {
     secrets: createFileSecretStore(join(dir, 'secrets.json'), createAesGcmCipher(randomBytes(32))),
     logger: createLogger('bench', () => undefined),
   });
+  // Every method but the public ones needs a session: first-run set-up signs the admin in.
+  const setup = await core.call('auth.setup', {
+    name: 'Bench Admin',
+    email: 'bench@council.example',
+    password: 'a long bench passphrase',
+  });
+  if (!setup.ok) throw new Error(setup.error.message);
+  const session = (setup.value as { token: string }).token;
+  const call = (method: string, input: unknown) => core.call(method, input, { session });
 
   // Baseline: the same durable write (WAL, synchronous=FULL, one transaction) with no validation, sanitising or rendering.
   const raw = new DatabaseSync(join(dir, 'baseline.sqlite'));
   raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id text, rev int, body text)');
   const insert = raw.prepare('INSERT INTO t VALUES (?, ?, ?)');
 
-  const created = await core.call('updates.create', { title: 'Bench' });
+  const created = await call('updates.create', { title: 'Bench' });
   if (!created.ok) throw new Error(created.error.message);
   let revision = (created.value as { revision: number }).revision;
   const id = (created.value as { id: string }).id;
@@ -87,7 +97,7 @@ try {
     raw.exec('COMMIT');
   });
   const coreSave = await timeEach(saves, async (i) => {
-    const r = await core.call('updates.save', {
+    const r = await call('updates.save', {
       id,
       baseRevision: revision,
       title: `Bench ${i}`,
@@ -136,7 +146,7 @@ try {
   const pages = 200;
   const baselineList = await timeEach(pages, () => rawPage.all());
   const coreList = await timeEach(pages, async () => {
-    const r = await core.call('updates.list', { limit: 50 });
+    const r = await call('updates.list', { limit: 50 });
     if (!r.ok) throw new Error(r.error.message);
   });
   rows.push({
@@ -149,12 +159,12 @@ try {
   });
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {
-    const r = await core.call('updates.list', { limit: 50, ...(cursor ? { cursor } : {}) });
+    const r = await call('updates.list', { limit: 50, ...(cursor ? { cursor } : {}) });
     if (!r.ok) throw new Error(r.error.message);
     cursor = (r.value as { nextCursor: string | null }).nextCursor ?? undefined;
   }
   const deepList = await timeEach(pages, async () => {
-    const r = await core.call('updates.list', { limit: 50, cursor });
+    const r = await call('updates.list', { limit: 50, cursor });
     if (!r.ok) throw new Error(r.error.message);
   });
   rows.push({
@@ -165,6 +175,54 @@ try {
     ratio: deepList / coreList,
     note: 'baseline: the first page; keyset paging should stay near 1x',
   });
+
+  // The SQLite event outbox every process tails every 500 ms (event-relay.ts), with 10,000 rows kept.
+  const envelope = JSON.stringify({
+    origin: randomUUID(),
+    name: 'review.changed',
+    payload: { updateId: randomUUID() },
+  });
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < 10_000; i++) {
+      await tx.run('INSERT INTO event_outbox (origin, body, created_at) VALUES ($1, $2, $3)', [
+        'bench',
+        envelope,
+        new Date(Date.now() - i).toISOString(),
+      ]);
+    }
+  });
+  const lastEvent = Number((await db.one('SELECT MAX(id) AS id FROM event_outbox'))?.id);
+  const roundTrip = await timeEach(2000, () => db.one('SELECT 1 AS one'));
+  const idleTail = await timeEach(2000, () => db.all(OUTBOX_TAIL_SQL, [lastEvent]));
+  rows.push({
+    name: 'event outbox tail, nothing new, 10,000 rows',
+    unit: 'ms/op',
+    value: idleTail,
+    baseline: roundTrip,
+    ratio: idleTail / roundTrip,
+    note: 'baseline: SELECT 1 through the same store; runs every 500 ms in each process',
+  });
+  const busyTail = await timeEach(2000, () => db.all(OUTBOX_TAIL_SQL, [lastEvent - 10]));
+  rows.push({
+    name: 'event outbox tail, 10 new of 10,000 rows',
+    unit: 'ms/op',
+    value: busyTail,
+    baseline: idleTail,
+    ratio: busyTail / idleTail,
+    note: 'baseline: the tail with nothing new',
+  });
+  const prune = await timeEach(200, () =>
+    db.run('DELETE FROM event_outbox WHERE created_at < $1', ['2000-01-01T00:00:00.000Z']),
+  );
+  rows.push({
+    name: 'event outbox prune (none old), 10,000 rows',
+    unit: 'ms/op',
+    value: prune,
+    baseline: idleTail,
+    ratio: prune / idleTail,
+    note: 'baseline: the tail; the prune runs every 75 s per process',
+  });
+
   ro.close();
   raw.close();
   await core.close();

@@ -8,7 +8,8 @@ import { createPeopleService, type PeopleService } from './people/people-service
 import { createPeopleHandlers } from './people/people-handlers.ts';
 import { createReviewService, type ReviewService } from './review/review-service.ts';
 import { createReviewHandlers } from './review/review-handlers.ts';
-import { createEventBus, type EventListener } from './events.ts';
+import { createEventBus, type EventBus, type EventListener } from './events.ts';
+import { startEventRelay, type EventRelay } from './event-relay.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
@@ -45,6 +46,12 @@ export type CoreDeps = {
    * tests and `--no-worker` do not). `close()` stops it before the store closes.
    */
   worker?: HostWorkerOptions;
+  /**
+   * Share events with the other processes on the same store (NOTIFY on
+   * PostgreSQL, the outbox table on SQLite). The hosts turn it on; tests that
+   * count one core's events leave it off. `close()` stops it.
+   */
+  crossProcessEvents?: boolean;
 };
 
 export interface Core {
@@ -77,7 +84,22 @@ export function createCore(deps: CoreDeps): Core {
   const logger = deps.logger ?? createLogger('core');
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
-  const events = createEventBus((error) => logger.error('An event listener failed', { error }));
+  const bus = createEventBus((error) => logger.error('An event listener failed', { error }));
+  const relay: EventRelay | undefined = deps.crossProcessEvents
+    ? startEventRelay({
+        db: deps.db,
+        logger: logger.child('events'),
+        onEvent: (event) => bus.emit(event.name, event.payload),
+      })
+    : undefined;
+  // Services emit after their transaction commits; the relay passes the same event on to other processes.
+  const events: EventBus = {
+    emit(name, payload) {
+      bus.emit(name, payload);
+      relay?.publish({ name, payload } as CoreEvent);
+    },
+    subscribe: (listener) => bus.subscribe(listener),
+  };
   const audit = createAuditLog({ now });
   const readSettings = () => deps.settings.read();
   const people = createPeopleService({
@@ -171,9 +193,10 @@ export function createCore(deps: CoreDeps): Core {
       dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
     services: { updates, secrets: deps.secrets, people, review, audit, email: { unsubscribe } },
-    // The worker first: its sends in flight record their outcomes before the store goes.
+    // The worker first: its sends in flight record their outcomes (and announce them) before the store goes.
     close: async () => {
       await worker?.stop();
+      await relay?.stop();
       await deps.db.close();
     },
   };

@@ -31,6 +31,7 @@ export async function openNodeCore(options: NodeCoreOptions): Promise<Core> {
     ...(await openNodeStores(options)),
     logger: options.logger,
     channels: options.channels,
+    crossProcessEvents: true,
     ...(options.worker === undefined ? {} : { worker: options.worker }),
   });
 }

@@ -5,6 +5,7 @@ import { channelSecretName } from '../core/channels/adapter.ts';
 import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, stderrSink, type LogLevel } from '../core/logging/logger.ts';
 import { createQueueWorker } from '../core/queue/worker.ts';
+import { startEventRelay } from '../core/event-relay.ts';
 import { loadChannelModules } from './channel-modules.ts';
 import { openNodeStores } from './node-core.ts';
 import { createUnsubscribeHandler } from '../core/email/unsubscribe-page.ts';
@@ -50,8 +51,11 @@ async function main(): Promise<void> {
     databaseUrl: values.database ?? process.env.TOWN_CRIER_DATABASE_URL,
     keyFile: values['key-file'],
   });
+  // No UI here, so it only tells the other processes (desktops, web hosts) what it delivered.
+  const relay = startEventRelay({ db, logger: logger.child('events') });
   const worker = createQueueWorker({
     db,
+    onChange: (change) => relay.publish({ name: 'delivery.changed', payload: change }),
     channels,
     credentials: (targetId, name) => secrets.get(channelSecretName(targetId, name)),
     logger: logger.child('queue'),
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
   );
   const stop = (signal: string) => {
     logger.info('Stopping: finishing the sends in flight', { signal });
-    Promise.all([worker.stop(), http?.close()])
+    Promise.all([worker.stop().then(() => relay.stop()), http?.close()])
       .then(() => db.close())
       .then(
         () => process.exit(0),

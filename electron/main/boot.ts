@@ -152,6 +152,7 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
       logger: logger.child('core'),
       channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
       worker: {},
+      crossProcessEvents: true,
     });
     logger.info('Store opened', { engine: db.engine, location: db.location });
 

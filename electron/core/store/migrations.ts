@@ -227,6 +227,20 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (delivery_id, subscriber_id)
       );`,
   },
+  {
+    version: 12,
+    name: 'event outbox (cross-process events on SQLite)',
+    // SQLite has no LISTEN/NOTIFY: every process tails this table (event-relay.ts). PostgreSQL uses NOTIFY instead.
+    up: (e) =>
+      e === 'sqlite'
+        ? `CREATE TABLE event_outbox (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             origin TEXT NOT NULL,
+             body TEXT NOT NULL,
+             created_at TEXT NOT NULL
+           );`
+        : 'SELECT 1;',
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Row, SqlDb, SqlExecutor, SqlValue } from './sql.ts';
+import type { ListenHandlers, Listening, Row, SqlDb, SqlExecutor, SqlValue } from './sql.ts';
 
 const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
@@ -64,5 +64,42 @@ export function openPostgres(url: string, options: { max?: number } = {}): SqlDb
       }
     },
     close: () => pool.end(),
+    listen: (channel, handlers) => listenOn(url, channel, handlers),
+  };
+}
+
+/** The `application_name` of LISTEN connections, so an operator (or a test) can find them in pg_stat_activity. */
+export const LISTEN_APPLICATION_NAME = 'town-crier-events';
+
+async function listenOn(url: string, channel: string, handlers: ListenHandlers): Promise<Listening> {
+  const client = new pg.Client({ connectionString: url, application_name: LISTEN_APPLICATION_NAME });
+  let ready = false;
+  let done = false;
+  const lost = (error: Error) => {
+    if (!ready || done) return;
+    done = true;
+    client.end().catch(() => undefined);
+    handlers.lost(error);
+  };
+  client.on('error', lost);
+  client.on('end', () => lost(new Error('The connection ended')));
+  client.on('notification', (message) => {
+    if (message.channel === channel) handlers.message(message.payload ?? '');
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+  } catch (error) {
+    done = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  ready = true;
+  return {
+    close: async () => {
+      if (done) return;
+      done = true;
+      await client.end().catch(() => undefined);
+    },
   };
 }

@@ -31,6 +31,19 @@ export interface SqlDb extends SqlExecutor {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: a dedicated connection, outside the pool, that LISTENs on
+   * `channel` (cross-process events). `lost` is called once if it drops after
+   * it was set up; the caller reconnects.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Promise<Listening>;
+}
+
+export type ListenHandlers = { message(payload: string): void; lost(error: Error): void };
+
+/** A LISTEN connection that is up; `close()` ends it without calling `lost`. */
+export interface Listening {
+  close(): Promise<void>;
 }
 
 /** Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`. */

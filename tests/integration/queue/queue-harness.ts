@@ -79,7 +79,7 @@ export async function openQueueHarness(
   scope: Scope,
   engine: Engine,
   postgres: () => Promise<ThrowawayPostgres>,
-  options: { newId?: () => string; now?: () => Date } = {},
+  options: { newId?: () => string; now?: () => Date; crossProcessEvents?: boolean } = {},
 ): Promise<QueueHarness> {
   const dataDir = scope.tempDir();
   const location: StoreLocation =

@@ -8,7 +8,7 @@ import { DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { WindowedList } from './windowed-list.tsx';
 
-const SAFETY_CHECK_MS = 5_000;
+const SAFETY_CHECK_MS = 30_000;
 const IN_FLIGHT = new Set(['queued', 'sending', 'retry_wait']);
 
 /** True when a short loaded list still has deliveries on their way. */
@@ -62,8 +62,9 @@ export function QueuePage() {
       client.call('queue.list', { filter, limit: 200, ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // Events keep the chips live; this slow check is the safety net for an event missed while the
-    // connection dropped. Only for a short list with something in flight: never re-reads 10,000 rows.
+    // Events keep the chips live, also for sends by other processes (events cross processes); this slow
+    // check is the safety net for an event missed while a connection dropped. Only for a short list with
+    // something in flight: never re-reads 10,000 rows.
     refetchInterval: (query) => (needsSafetyCheck(query.state.data?.pages) ? SAFETY_CHECK_MS : false),
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];

@@ -2,6 +2,9 @@ import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
 
+/** Events keep reviews live across hosts; this re-read only covers one missed while a connection was down. */
+const SAFETY_NET_MS = 60_000;
+
 /**
  * An update's review (state, submissions, comments, diff, what I may do),
  * refetched whenever the core says it changed: another person may approve or
@@ -21,9 +24,9 @@ export function useReview(updateId: string) {
   return useQuery({
     queryKey: ['review', updateId],
     queryFn: () => client.call('review.get', { updateId }),
-    // Events reach the windows of this host; a colleague on another desktop or web host (team mode) acts on
-    // the same database, so the review is also re-read every 10 seconds while the page is open.
-    refetchInterval: 10_000,
+    // `review.changed` reaches every window, also from other desktops and web hosts (events cross processes);
+    // this slow re-read is only the safety net for an event missed while a connection was down.
+    refetchInterval: SAFETY_NET_MS,
   });
 }
 
@@ -39,6 +42,6 @@ export function useInbox(enabled: boolean) {
     queryKey: ['review', 'inbox'],
     queryFn: () => client.call('review.inbox', {}),
     enabled,
-    refetchInterval: 15_000,
+    refetchInterval: SAFETY_NET_MS,
   });
 }
