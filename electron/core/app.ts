@@ -41,6 +41,8 @@ export type CoreDeps = {
    * tests and `--no-worker` do not). `close()` stops it before the store closes.
    */
   worker?: HostWorkerOptions;
+  /** How long "Test connection" waits for a channel (default 20 s; tests shorten it). */
+  channelTestTimeoutMs?: number;
 };
 
 export interface Core {
@@ -141,6 +143,8 @@ export function createCore(deps: CoreDeps): Core {
       channels,
       readSettings,
       audit,
+      secrets: deps.secrets,
+      channelTestTimeoutMs: deps.channelTestTimeoutMs,
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
     ...createCheckHandlers({ updates, settings: deps.settings }),
