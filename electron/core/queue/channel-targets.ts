@@ -288,7 +288,10 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
      * A target with no deliveries is deleted; one the queue history names is
      * marked disconnected (kept, with its name). Its secrets are deleted.
      */
-    async remove(targetId: string, actor: UserActor): Promise<{ targetId: string; removed: 'deleted' | 'disconnected' }> {
+    async remove(
+      targetId: string,
+      actor: UserActor,
+    ): Promise<{ targetId: string; removed: 'deleted' | 'disconnected' }> {
       requireRole(actor, ['admin'], 'disconnect channels');
       const removed = await db.transaction(async (tx) => {
         const repo = createQueueRepository(tx);
