@@ -221,7 +221,7 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
             if (values) test.mutate(values);
           }}
         >
-          Test before connecting
+          Test without saving
         </button>
         <button type="submit" className="button primary" disabled={create.isPending}>
           Connect
