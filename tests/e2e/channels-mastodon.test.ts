@@ -72,6 +72,24 @@ test('connects Mastodon with its token, tests it, publishes to it, and disconnec
   await expect.poll(() => chip.getAttribute('data-status'), { timeout: 20_000 }).toBe('delivered');
   expect(emulator.statuses.map((s) => s.text.split('\n')[0])).toEqual([expect.stringContaining('Library reopens')]);
 
+  // An author sees the channel and may test it, but cannot connect, replace or disconnect.
+  const sam = { name: 'Sam Author', email: 'sam@council.example', password: 'a long author password' };
+  await callHost(app.host(), 'people.create', { ...sam, roles: ['author'] }, app.session());
+  const samSession = (await callHost<{ token: string }>(app.host(), 'auth.signIn', sam)).token;
+  const authorPage = await app.open({ session: samSession });
+  await authorPage.getByRole('link', { name: 'Channels', exact: true }).click();
+  const authorCard = authorPage
+    .getByRole('listitem')
+    .filter({ has: authorPage.getByRole('heading', { name: 'Council Mastodon' }) });
+  await authorCard.getByRole('button', { name: /^Test connection/ }).click();
+  await authorCard.getByRole('status').filter({ hasText: 'Connection works' }).waitFor();
+  await expect(authorCard.getByRole('button').allTextContents()).resolves.toEqual([
+    'Test connection of Council Mastodon',
+  ]);
+  await expect(authorPage.getByRole('button', { name: 'Connect a channel' }).count()).resolves.toBe(0);
+  expect(await axeViolations(authorPage)).toEqual([]);
+  await authorPage.close();
+
   // Disconnect, after a confirmation naming the channel.
   await page.getByRole('link', { name: 'Channels', exact: true }).click();
   await card.getByRole('button', { name: /^Disconnect/ }).click();
@@ -85,7 +103,7 @@ test('connects Mastodon with its token, tests it, publishes to it, and disconnec
     .getByRole('status')
     .filter({ hasText: 'Disconnected “Council Mastodon”. Its passwords and tokens were deleted.' })
     .waitFor();
-  await expect(card.count()).resolves.toBe(0);
+  await expect.poll(() => card.count()).toBe(0);
   expect(await callHost(app.host(), 'secrets.list', {}, app.session())).toEqual([]);
   // The queue still names it.
   await page.getByRole('link', { name: 'Queue', exact: true }).click();
