@@ -290,4 +290,18 @@ describe.each(ENGINES)('channels: secrets, test, reconnect, disconnect on $engin
     const audit = await h.db.all(`SELECT subject_id FROM audit_log WHERE action = 'channel.disconnected'`);
     expect(audit.map((r) => r.subject_id)).toEqual([unused.id, target.id]);
   });
+
+  it('a failed delivery does not hold a disconnect, but it cannot be retried to a disconnected channel', async () => {
+    const h = await open();
+    const target = await h.target(SINK_KIND, 'Failing sink');
+    h.sink.behave(() => ({ kind: 'status', status: 422, body: '{"error":"Bad post"}' }));
+    const publication = await h.publish([target]);
+    const deliveryId = publication.deliveries[0]?.id ?? '';
+    (await h.worker()).start();
+    await h.waitFor(deliveryId, 'failed');
+    expect(await callOk(h.core, 'channels.remove', { targetId: target.id })).toMatchObject({ removed: 'disconnected' });
+    const retry = await callError(h.core, 'queue.retry', { deliveryId });
+    expect(retry).toMatchObject({ code: 'conflict' });
+    expect(retry.message).toBe('Failing sink was disconnected, so nothing can be sent to it again.');
+  });
 });
