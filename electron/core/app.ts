@@ -52,6 +52,8 @@ export type CoreDeps = {
    * count one core's events leave it off. `close()` stops it.
    */
   crossProcessEvents?: boolean;
+  /** How long "Test connection" waits for a channel (default 20 s; tests shorten it). */
+  channelTestTimeoutMs?: number;
 };
 
 export interface Core {
@@ -179,6 +181,8 @@ export function createCore(deps: CoreDeps): Core {
       channels,
       readSettings,
       audit,
+      secrets: deps.secrets,
+      channelTestTimeoutMs: deps.channelTestTimeoutMs,
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
     ...createCheckHandlers({ updates, settings: deps.settings }),

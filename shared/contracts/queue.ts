@@ -2,7 +2,11 @@ import { z } from 'zod';
 import {
   ChannelKindInfo,
   ChannelTarget,
+  ChannelTargetId,
+  ChannelTestResult,
   CreateChannelTarget,
+  SetChannelSecrets,
+  TestChannelInput,
   Delivery,
   DeliveryChanged,
   DeliveryRef,
@@ -42,7 +46,26 @@ export const queueMethods = {
     z.array(ChannelKindInfo),
     'The kinds of channel this Town Crier can publish to, with the settings each asks for',
   ),
-  'channels.create': method(CreateChannelTarget, ChannelTarget, 'Connect a channel target'),
+  'channels.create': method(
+    CreateChannelTarget,
+    ChannelTarget,
+    'Connect a channel target, storing the passwords and tokens it needs',
+  ),
+  'channels.test': method(
+    TestChannelInput,
+    ChannelTestResult,
+    'Test connection: sign in to the channel and say as which account, or what is wrong',
+  ),
+  'channels.setSecrets': method(
+    SetChannelSecrets,
+    ChannelTarget,
+    'Replace the passwords and tokens of a connected channel (reconnect)',
+  ),
+  'channels.remove': method(
+    z.object({ targetId: ChannelTargetId }),
+    z.object({ targetId: ChannelTargetId, removed: z.enum(['deleted', 'disconnected']) }),
+    'Disconnect a channel: refused while deliveries to it are waiting to go out',
+  ),
 } as const;
 
 export const queueEvents = {

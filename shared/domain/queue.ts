@@ -211,19 +211,56 @@ export const ResolveDelivery = z.discriminatedUnion('outcome', [
 ]);
 
 /** A kind of channel this host can publish to: what "Connect a channel" builds its form from. */
+/** A password or token a kind of channel needs: its name and how to ask for it (never a value). */
+export const ChannelSecretInfo = z.object({
+  name: z.string(),
+  label: z.string(),
+  hint: z.string(),
+  maxLength: z.number().int().positive(),
+});
+export type ChannelSecretInfo = z.infer<typeof ChannelSecretInfo>;
+
 export const ChannelKindInfo = z.object({
   kind: z.string(),
   displayName: z.string(),
   /** The adapter's settings schema as JSON Schema (the input side: fields with defaults are optional). */
   settingsSchema: z.record(z.string(), z.unknown()),
+  /** The secrets "Connect a channel" asks for, as password fields; all are required. */
+  secrets: z.array(ChannelSecretInfo),
 });
 export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
+
+/**
+ * Secret values by name, as typed into "Connect a channel". Checked against the
+ * kind's declaration by the core (names, lengths, control characters); a
+ * value never appears in an answer, a log, the audit log or an error message.
+ */
+export const ChannelSecretValues = z.record(z.string().max(100), z.string().max(20_000)).default({});
 
 export const CreateChannelTarget = z.object({
   kind: z.string().min(1).max(100),
   name: z.string().trim().min(1, 'Give the channel a name').max(100),
   settings: z.record(z.string(), z.unknown()).default({}),
+  secrets: ChannelSecretValues,
 });
+
+/** "Test connection": a connected channel, or (admins, before connecting) a kind with unsaved settings and secrets. */
+export const TestChannelInput = z.union([
+  z.object({ targetId: ChannelTargetId }),
+  z.object({
+    kind: z.string().min(1).max(100),
+    settings: z.record(z.string(), z.unknown()).default({}),
+    secrets: ChannelSecretValues,
+  }),
+]);
+
+export const ChannelTestResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), account: z.string().nullable() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+
+export const SetChannelSecrets = z.object({ targetId: ChannelTargetId, secrets: ChannelSecretValues });
 
 /** What `delivery.changed` carries: enough to update a status chip; the detail comes from `queue.get`. */
 export const DeliveryChanged = z.object({

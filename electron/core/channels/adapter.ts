@@ -61,6 +61,22 @@ export type RemoteState =
   | { state: 'absent' }
   | { state: 'unknown' };
 
+/**
+ * One password or token a channel needs, declared by its adapter so that
+ * "Connect a channel" can ask for it (as a password field, with the hint) and
+ * the core can check what it was given before storing anything. Stored as
+ * `channel.<target id>.<name>`; the value is never shown again.
+ */
+export type ChannelSecretSpec = {
+  /** Lower case, as secret names must be (`[a-z0-9][a-z0-9._-]*`). */
+  readonly name: string;
+  readonly label: string;
+  /** Where the person finds it, in a sentence. */
+  readonly hint: string;
+  /** Longest value accepted (default 2,000 characters). */
+  readonly maxLength?: number;
+};
+
 export type ConnectionCheck = { ok: true; account?: string } | { ok: false; message: string };
 
 /** Everything an adapter may touch. Built by the worker (or a "Test connection" call) per target. */
@@ -113,6 +129,8 @@ export interface ChannelAdapter<Settings = unknown> {
   readonly displayName: string;
   /** What "Connect a channel" asks for (never secrets: those go to the secret store). */
   readonly settingsSchema: z.ZodType<Settings>;
+  /** The passwords and tokens it needs, all required; none (or absent) for a channel that needs none. */
+  readonly secrets?: readonly ChannelSecretSpec[];
   readonly limits: ChannelLimits;
   readonly sendLimits: SendLimits;
   /**

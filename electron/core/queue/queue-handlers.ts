@@ -5,6 +5,8 @@ import type { HandlersFor } from '../dispatch.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SqlDb } from '../store/sql.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { createChannelTargets, secretSpecsOf } from './channel-targets.ts';
 import type { QueuePolicy } from './delivery-state.ts';
 import { createQueueService, type QueueServiceDeps } from './queue-service.ts';
 
@@ -19,12 +21,21 @@ export type QueueHandlerDeps = {
   policy?: QueuePolicy;
   readSettings: QueueServiceDeps['readSettings'];
   audit: QueueServiceDeps['audit'];
+  secrets: SecretStore;
+  /** How long "Test connection" waits (default 20 s). */
+  channelTestTimeoutMs?: number | undefined;
+  fetch?: typeof fetch;
 };
 
 /** The queue's contract methods, for app.ts to spread into the handler map. */
 export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof typeof queueMethods> {
   const channels = deps.channels ?? createChannelRegistry([]);
   const queue = createQueueService({ ...deps, channels });
+  const targets = createChannelTargets({
+    ...deps,
+    channels,
+    ...(deps.channelTestTimeoutMs === undefined ? {} : { testTimeoutMs: deps.channelTestTimeoutMs }),
+  });
   return {
     'queue.publish': (input, { actor }) => queue.publish(input, actor),
     'queue.markReviewed': ({ publicationId }, { actor }) => queue.markReviewed(publicationId, actor),
@@ -43,7 +54,17 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
           string,
           unknown
         >,
+        // Names and how to ask for them; values are never part of any answer.
+        secrets: secretSpecsOf(adapter).map((s) => ({
+          name: s.name,
+          label: s.label,
+          hint: s.hint,
+          maxLength: s.maxLength ?? 2000,
+        })),
       })),
-    'channels.create': (input, { actor }) => queue.createTarget(input, actor),
+    'channels.create': (input, { actor }) => targets.create(input, actor),
+    'channels.test': (input, { actor }) => targets.test(input, actor),
+    'channels.setSecrets': (input, { actor }) => targets.setSecrets(input, actor),
+    'channels.remove': ({ targetId }, { actor }) => targets.remove(targetId, actor),
   };
 }

@@ -77,21 +77,47 @@ export function createQueueRepository(db: SqlExecutor) {
       );
     },
 
+    /** Connected targets (a disconnected one stays only for the queue's history). */
     async listTargets(): Promise<ChannelTarget[]> {
       const rows = await db.all(
-        'SELECT id, kind, name, settings_json, created_at, updated_at FROM channel_targets ORDER BY name, id',
+        `SELECT id, kind, name, settings_json, created_at, updated_at FROM channel_targets
+         WHERE disconnected_at IS NULL ORDER BY name, id`,
       );
       return rows.map(toChannelTarget);
     },
 
-    async getTargets(ids: readonly string[]): Promise<ChannelTarget[]> {
+    /** The targets with these ids, disconnected ones too unless `connectedOnly`. */
+    async getTargets(ids: readonly string[], options: { connectedOnly?: boolean } = {}): Promise<ChannelTarget[]> {
       if (ids.length === 0) return [];
       const rows = await db.all(
         `SELECT id, kind, name, settings_json, created_at, updated_at FROM channel_targets
-         WHERE id IN (${placeholders(ids.length).join(', ')})`,
+         WHERE id IN (${placeholders(ids.length).join(', ')})${options.connectedOnly ? ' AND disconnected_at IS NULL' : ''}`,
         ids,
       );
       return rows.map(toChannelTarget);
+    },
+
+    /** How many of a target's deliveries are still to go out, and how many it has at all. */
+    async targetDeliveryCounts(targetId: string): Promise<{ pending: number; total: number }> {
+      const row = await db.one(
+        `SELECT count(*) AS total,
+           count(CASE WHEN status IN ('queued', 'scheduled', 'sending', 'retry_wait') THEN 1 END) AS pending
+         FROM deliveries WHERE target_id = $1`,
+        [targetId],
+      );
+      return { pending: Number(row?.pending ?? 0), total: Number(row?.total ?? 0) };
+    },
+
+    async deleteTarget(targetId: string): Promise<void> {
+      await db.run('DELETE FROM channel_targets WHERE id = $1', [targetId]);
+    },
+
+    async markTargetDisconnected(targetId: string, time: string): Promise<void> {
+      await db.run('UPDATE channel_targets SET disconnected_at = $1, updated_at = $1 WHERE id = $2', [time, targetId]);
+    },
+
+    async touchTarget(targetId: string, time: string): Promise<void> {
+      await db.run('UPDATE channel_targets SET updated_at = $1 WHERE id = $2', [time, targetId]);
     },
 
     /** The update's current saved version, which a publication snapshots. */

@@ -1,5 +1,5 @@
 import type { ParsedInput } from '../../../shared/contract.ts';
-import type { ChannelTarget, Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
+import type { Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
@@ -63,6 +63,12 @@ export function createQueueService(deps: QueueServiceDeps) {
     const step = await db.transaction(async (tx) => {
       const record = await createDeliveryRepository(tx).get(deliveryId, { lock: true });
       if (!record) throw new CoreError('not_found', NOT_FOUND);
+      if (event.type === 'retry' || event.type === 'resolve_send_again') {
+        const [connected] = await createQueueRepository(tx).getTargets([record.targetId], { connectedOnly: true });
+        if (!connected) {
+          throw new CoreError('conflict', `${record.targetName} was disconnected, so nothing can be sent to it again.`);
+        }
+      }
       const result = await applyDeliveryEvent(tx, record, event, {
         now: now(),
         actor: `person:${actor.id}`,
@@ -184,9 +190,9 @@ export function createQueueService(deps: QueueServiceDeps) {
         const txRepo = createQueueRepository(tx);
         const version = await txRepo.currentVersion(input.updateId);
         if (!version) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
-        const targets = await txRepo.getTargets(input.targetIds);
+        const targets = await txRepo.getTargets(input.targetIds, { connectedOnly: true });
         if (targets.length !== input.targetIds.length) {
-          throw new CoreError('not_found', 'One of the chosen channels no longer exists. Reload and choose again.', {
+          throw new CoreError('not_found', 'One of the chosen channels was disconnected. Reload and choose again.', {
             field: 'targetIds',
           });
         }
@@ -363,42 +369,6 @@ export function createQueueService(deps: QueueServiceDeps) {
     },
 
     listTargets: () => repo.listTargets(),
-
-    /** Connects a target of a kind this host can publish to, with settings its adapter accepts. */
-    async createTarget(input: ParsedInput<'channels.create'>, actor: UserActor): Promise<ChannelTarget> {
-      requireRole(actor, ['admin'], 'connect channels');
-      const adapter = channels.get(input.kind);
-      if (!adapter) {
-        throw new CoreError('invalid_input', `Town Crier cannot publish to channels of the kind "${input.kind}".`, {
-          field: 'kind',
-        });
-      }
-      const settings = adapter.settingsSchema.safeParse(input.settings);
-      if (!settings.success) {
-        const issue = settings.error.issues[0];
-        const field = ['settings', ...(issue?.path ?? []).map(String)].join('.');
-        throw new CoreError('invalid_input', `Invalid input: ${field}: ${issue?.message ?? 'Invalid'}`, { field });
-      }
-      const time = now().toISOString();
-      const target: ChannelTarget = {
-        id: newId(),
-        kind: adapter.kind,
-        name: input.name,
-        settings: settings.data as Record<string, unknown>,
-        createdAt: time,
-        updatedAt: time,
-      };
-      await db.transaction(async (tx) => {
-        await createQueueRepository(tx).insertTarget(target);
-        await deps.audit.record(tx, actor, {
-          action: 'channel.connected',
-          subjectType: 'channel',
-          subjectId: target.id,
-          details: { kind: target.kind, name: target.name, settings: target.settings },
-        });
-      });
-      return target;
-    },
   };
 }
 

@@ -241,6 +241,12 @@ export const migrations: readonly Migration[] = [
            );`
         : 'SELECT 1;',
   },
+  {
+    version: 11,
+    name: 'channel targets can be disconnected (kept for the queue history)',
+    // Deliveries refer to their target, so a disconnected channel keeps its row (and its name in the history).
+    up: (e) => `ALTER TABLE channel_targets ADD COLUMN disconnected_at ${time(e)};`,
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */

@@ -84,10 +84,7 @@ export async function openBlueskyRig(
     kind: BLUESKY_KIND,
     name: 'Council Bluesky',
     settings: { handle: emulator.handle, serviceUrl: emulator.url, timeoutMs },
-  });
-  await callOk(core, 'secrets.set', {
-    name: channelSecretName(target.id, APP_PASSWORD_SECRET),
-    value: emulator.appPassword,
+    secrets: { [APP_PASSWORD_SECRET]: emulator.appPassword },
   });
 
   const rig: BlueskyRig = {

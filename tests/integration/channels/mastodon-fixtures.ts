@@ -75,8 +75,8 @@ export async function openMastodonRig(
     kind: MASTODON_KIND,
     name: 'Council Mastodon',
     settings: { instanceUrl: emulator.url, timeoutMs },
+    secrets: { [ACCESS_TOKEN_SECRET]: emulator.token },
   });
-  await callOk(core, 'secrets.set', { name: channelSecretName(target.id, ACCESS_TOKEN_SECRET), value: emulator.token });
 
   const rig: MastodonRig = {
     core,

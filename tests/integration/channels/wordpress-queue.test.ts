@@ -67,6 +67,7 @@ async function openHarness(
     kind: 'website.wordpress',
     name: 'Council website',
     settings: { siteUrl: `${site.url}/`, username: site.author.username, timeoutMs: 10_000, ...options.settings },
+    secrets: { app_password: password },
   });
 
   async function publish(title: string, body: Doc = plainBody(), others: string[] = []) {
@@ -115,6 +116,7 @@ describe('WordPress through the queue', () => {
       kind: 'website.wordpress',
       name: 'News',
       settings: { siteUrl: 'http://www.borsetshire.gov.uk', username: 'comms' },
+      secrets: { app_password: 'abcd efgh ijkl mnop qrst uvwx' },
     });
     expect(error).toMatchObject({ code: 'invalid_input', field: 'settings.siteUrl' });
   });

@@ -60,6 +60,7 @@ export async function openXHarness(scope: ReturnType<typeof createScope>, option
     kind: 'social.x',
     name: 'Council X account',
     settings: { apiBaseUrl: emulator.url, timeoutMs: options.timeoutMs ?? 5000 },
+    secrets,
   });
 
   /** Creates an update for X and publishes it; the worker is started by the test. */

@@ -12,7 +12,8 @@ import type {
 } from '../../../shared/domain/queue.ts';
 import { createCore, type Core } from '../../../electron/core/app.ts';
 import { channelSecretName } from '../../../electron/core/channels/adapter.ts';
-import { createChannelRegistry } from '../../../electron/core/channels/registry.ts';
+import { createChannelRegistry, type ChannelRegistry } from '../../../electron/core/channels/registry.ts';
+import type { SecretStore } from '../../../electron/core/secrets/secret-store.ts';
 import { createLogger, type LogRecord } from '../../../electron/core/logging/logger.ts';
 import { createQueueWorker, type QueueWorker, type QueueWorkerOptions } from '../../../electron/core/queue/worker.ts';
 import { createAesGcmCipher, createFileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
@@ -79,8 +80,18 @@ export async function openQueueHarness(
   scope: Scope,
   engine: Engine,
   postgres: () => Promise<ThrowawayPostgres>,
-  options: { newId?: () => string; now?: () => Date; crossProcessEvents?: boolean } = {},
+  options: {
+    newId?: () => string;
+    now?: () => Date;
+    /** The adapters (default: the HTTP sink kinds). */
+    channels?: ChannelRegistry;
+    channelTestTimeoutMs?: number;
+    crossProcessEvents?: boolean;
+    /** Wraps the real secret store (to make it fail, say). */
+    wrapSecrets?: (store: SecretStore) => SecretStore;
+  } = {},
 ): Promise<QueueHarness> {
+  const { channels: registry, wrapSecrets, ...coreOptions } = options;
   const dataDir = scope.tempDir();
   const location: StoreLocation =
     engine === 'postgres'
@@ -88,8 +99,9 @@ export async function openQueueHarness(
       : { dataDir };
   const db = scope.db(await openStore(location));
   const sink = await startHttpSink();
-  const channels = createChannelRegistry(channelAdapters);
-  const secrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
+  const channels = registry ?? createChannelRegistry(channelAdapters);
+  const fileSecrets = createFileSecretStore(join(dataDir, 'secrets.json'), createAesGcmCipher(randomBytes(32)));
+  const secrets = wrapSecrets ? wrapSecrets(fileSecrets) : fileSecrets;
   const logs: LogRecord[] = [];
   const events: CoreEvent[] = [];
   const changes: DeliveryChanged[] = [];
@@ -102,7 +114,7 @@ export async function openQueueHarness(
         secrets,
         logger,
         channels,
-        ...options,
+        ...coreOptions,
       }),
     ),
   );

@@ -15,7 +15,7 @@ import { BLUESKY, isRecordNotFound, isServerError } from './errors.ts';
 import { imagesToPost, uploadImages, type EmbeddedImage } from './media.ts';
 import { postRecordKey } from './record-keys.ts';
 import { detectFacets, resolveMentions } from './rich-text.ts';
-import { BlueskySettings } from './settings.ts';
+import { BLUESKY_SECRETS, BlueskySettings } from './settings.ts';
 
 /**
  * The Bluesky channel: posts the Bluesky variant (one post, or the numbered
@@ -250,6 +250,7 @@ export function createBlueskyAdapter(): ChannelAdapter<BlueskySettings> {
     kind: BLUESKY_KIND,
     displayName: BLUESKY,
     settingsSchema: BlueskySettings,
+    secrets: BLUESKY_SECRETS,
     limits: { contentKind: 'bluesky' },
     // Bluesky's PDS allows 5,000 write points an hour and 35,000 a day per account, a post costing 3 (about 1,666
     // posts an hour). One send at a time keeps threads in order; 720 sends an hour leaves room for threads of two.

@@ -11,6 +11,16 @@ export const BLUESKY_SERVICE_URL = 'https://bsky.social';
 /** The secret that holds the account's app password (Settings → Privacy and security → App passwords). */
 export const APP_PASSWORD_SECRET = 'app_password';
 
+/** What "Connect a channel" asks for: an app password (never the account's own password). */
+export const BLUESKY_SECRETS = [
+  {
+    name: APP_PASSWORD_SECRET,
+    label: 'App password',
+    hint: 'In Bluesky: Settings → Privacy and security → App passwords → Add App Password (xxxx-xxxx-xxxx-xxxx). Not the account password.',
+    maxLength: 200,
+  },
+] as const;
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https anywhere; plain http only to this machine (the tests' emulator), so the password never crosses a network unencrypted. */

@@ -10,7 +10,7 @@ import { accountHandle, Account, callMastodon, Instance, readAnswer, Status, typ
 import { MASTODON } from './errors.ts';
 import { DEFAULT_DESCRIPTION_LIMIT, DEFAULT_MAX_MEDIA, imagesToPost, uploadImages } from './media.ts';
 import { createThreadProgress, type PostedStatus } from './progress.ts';
-import { MastodonSettings } from './settings.ts';
+import { MASTODON_SECRETS, MastodonSettings } from './settings.ts';
 
 /**
  * The Mastodon channel: posts the Mastodon variant (one status, or a reply
@@ -135,6 +135,7 @@ export function createMastodonAdapter(): ChannelAdapter<MastodonSettings> {
     kind: MASTODON_KIND,
     displayName: MASTODON,
     settingsSchema: MastodonSettings,
+    secrets: MASTODON_SECRETS,
     limits: { contentKind: 'mastodon' },
     // Mastodon allows 300 statuses per account per 3 hours, and 300 API calls per 5 minutes.
     sendLimits: { concurrency: 1, burst: 10, perSecond: 300 / (3 * 60 * 60) },

@@ -39,3 +39,13 @@ export type MastodonSettings = z.infer<typeof MastodonSettings>;
 
 /** The secret that holds the account's access token (scopes `read:accounts write:statuses write:media`). */
 export const ACCESS_TOKEN_SECRET = 'access_token';
+
+/** What "Connect a channel" asks for: the application's access token. */
+export const MASTODON_SECRETS = [
+  {
+    name: ACCESS_TOKEN_SECRET,
+    label: 'Access token',
+    hint: 'On your Mastodon server: Preferences → Development → New application (scopes read:accounts, write:statuses, write:media), then copy "Your access token".',
+    maxLength: 500,
+  },
+] as const;

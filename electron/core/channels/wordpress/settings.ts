@@ -79,3 +79,13 @@ export type WordPressSettings = z.infer<typeof WordPressSettings>;
 
 /** The secret that holds the account's application password (Users → Profile → Application Passwords). */
 export const APP_PASSWORD_SECRET = 'app_password';
+
+/** What "Connect a channel" asks for: the account's application password. */
+export const WORDPRESS_SECRETS = [
+  {
+    name: APP_PASSWORD_SECRET,
+    label: 'Application password',
+    hint: 'In WordPress, signed in as that account: Users → Profile → Application Passwords → Add New Application Password.',
+    maxLength: 200,
+  },
+] as const;

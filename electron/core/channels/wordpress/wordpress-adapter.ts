@@ -11,7 +11,7 @@ import { carries, keyAttribute, updateAttribute, wordpressContent } from './cont
 import { WORDPRESS } from './errors.ts';
 import { imagesToUpload, uploadImages } from './media.ts';
 import { openProgress } from './progress.ts';
-import { WordPressSettings } from './settings.ts';
+import { WORDPRESS_SECRETS, WordPressSettings } from './settings.ts';
 
 /**
  * The WordPress channel: publishes an update as a WordPress post through the
@@ -172,6 +172,7 @@ export function createWordPressAdapter(): ChannelAdapter<WordPressSettings> {
     kind: WORDPRESS_KIND,
     displayName: 'Website (WordPress)',
     settingsSchema: WordPressSettings,
+    secrets: WORDPRESS_SECRETS,
     limits: { contentKind: 'website' },
     // One post at a time per site: a council's news is a few posts a day, and shared hosting is slow.
     sendLimits: { concurrency: 1, burst: 5, perSecond: 1 },

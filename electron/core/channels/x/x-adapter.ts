@@ -2,7 +2,7 @@ import { renderVariant, type RenderedSocialVariant } from '../../../../shared/ch
 import { measure } from '../../../../shared/channels/limits.ts';
 import { imagesOf } from '../../../../shared/content/images.ts';
 import { ChannelError, type ChannelAdapter, type PublishContext, type RenderSource } from '../adapter.ts';
-import { withXApi } from './x-client.ts';
+import { withXApi, X_SECRETS } from './x-client.ts';
 import { classifyXError } from './x-errors.ts';
 import { uploadImage, type XImage } from './x-media.ts';
 import { XSettings } from './x-settings.ts';
@@ -141,6 +141,7 @@ export function createXAdapter(): ChannelAdapter<XSettings> {
     kind: X_KIND,
     displayName: 'X',
     settingsSchema: XSettings,
+    secrets: X_SECRETS,
     limits: { contentKind: 'x' },
     // X lets one user create 100 posts per 15 minutes (POST /2/tweets); one at a time keeps threads in order.
     sendLimits: { concurrency: 1, burst: 10, perSecond: 100 / 900 },

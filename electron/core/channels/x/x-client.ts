@@ -17,6 +17,18 @@ import type { XSettings } from './x-settings.ts';
 // Lower case: secret names must be (SecretName), so `secrets.set` can store them as channel.<id>.<name>.
 export const X_SECRET_NAMES = ['api_key', 'api_secret', 'access_token', 'access_secret'] as const;
 
+/** What "Connect a channel" asks for: the app's consumer keys and the council account's access token. */
+export const X_SECRETS = [
+  { name: 'api_key', label: 'API key', hint: 'developer.x.com → your App → Keys and tokens → API Key and Secret.' },
+  { name: 'api_secret', label: 'API key secret', hint: 'Shown beside the API key.' },
+  {
+    name: 'access_token',
+    label: 'Access token',
+    hint: 'Keys and tokens → Access Token and Secret; it must say "Read and Write".',
+  },
+  { name: 'access_secret', label: 'Access token secret', hint: 'Shown beside the access token.' },
+] as const satisfies readonly { name: (typeof X_SECRET_NAMES)[number]; label: string; hint: string }[];
+
 export type XApi = {
   /** GET a v2 endpoint (path after `/2/`) and validate X's answer. */
   get<T>(path: string, schema: z.ZodType<T>): Promise<T>;

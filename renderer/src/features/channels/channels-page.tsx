@@ -1,23 +1,29 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
-import { formatLondon } from '../../format-time.ts';
+import { useHasRole } from '../auth/session-context.tsx';
+import { ChannelCard } from './channel-card.tsx';
 import { ConnectChannelForm } from './connect-channel-form.tsx';
+import './channels.css';
 
-/** The connected channel targets, and "Connect a channel" with a form built from each kind's settings schema. */
+/**
+ * The connected channel targets with Test connection (and, for admins, Replace
+ * credentials and Disconnect), and "Connect a channel" (admins) with a form
+ * built from each kind's settings schema and declared secrets.
+ */
 export function ChannelsPage() {
   const client = useClient();
   const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
   const kinds = useQuery({ queryKey: ['channels', 'kinds'], queryFn: () => client.call('channels.kinds', {}) });
   const [connecting, setConnecting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const kindName = (kind: string) => kinds.data?.find((k) => k.kind === kind)?.displayName ?? kind;
+  const isAdmin = useHasRole('admin');
 
   return (
     <section aria-labelledby="channels-heading">
       <header className="page-header">
         <h1 id="channels-heading">Channels</h1>
-        {!connecting && kinds.data && kinds.data.length > 0 && (
+        {isAdmin && !connecting && kinds.data && kinds.data.length > 0 && (
           <button type="button" className="button primary" onClick={() => setConnecting(true)}>
             Connect a channel
           </button>
@@ -33,6 +39,7 @@ export function ChannelsPage() {
           Could not load the channels: {(targets.error ?? kinds.error)?.message}
         </p>
       )}
+      {!isAdmin && <p>An admin connects channels and replaces their passwords. You can test a connection.</p>}
       {kinds.data && kinds.data.length === 0 && <p>This Town Crier has no channel kinds it can publish to yet.</p>}
       {connecting && kinds.data && (
         <section className="card" aria-labelledby="connect-heading">
@@ -53,14 +60,13 @@ export function ChannelsPage() {
       {targets.data && targets.data.length > 0 && (
         <ul className="channel-cards" aria-label="Connected channels">
           {targets.data.map((t) => (
-            <li key={t.id} className="card channel-card">
-              <h2>{t.name}</h2>
-              <p>{kindName(t.kind)}</p>
-              <p className="hint">
-                Status: not tested (“Test connection” and “Disconnect” are not built yet) · connected{' '}
-                <time dateTime={t.createdAt}>{formatLondon(t.createdAt)}</time>
-              </p>
-            </li>
+            <ChannelCard
+              key={t.id}
+              target={t}
+              kind={kinds.data?.find((k) => k.kind === t.kind)}
+              isAdmin={isAdmin}
+              onNotice={setNotice}
+            />
           ))}
         </ul>
       )}

@@ -3,13 +3,18 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ChannelKindInfo } from '../../../../shared/domain/queue.ts';
 import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
+import { missingSecrets, SecretFields } from './secret-fields.tsx';
 import { settingsFields, settingsValues, type SettingsField } from './settings-fields.ts';
 
-/** A core refusal ("Invalid input: settings.url: Invalid URL") as the field it names and a message without the path. */
-function fieldErrorOf(error: Error): { field: string; message: string } | null {
+/**
+ * A core refusal ("Invalid input: settings.url: Invalid URL") as the field it
+ * names and a message without the path. Settings fields are keyed by their own
+ * name, secrets as `secrets.<name>`.
+ */
+export function fieldErrorOf(error: Error): { field: string; message: string } | null {
   if (!(error instanceof CrierError) || !error.field) return null;
   const field = error.field.replace(/^settings\./, '');
-  const message = error.message.replace(/^Invalid input: [\w.]+: /, '');
+  const message = error.message.replace(/^Invalid input: [\w.?-]+: /, '');
   return { field, message };
 }
 
@@ -92,14 +97,17 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
   const [kind, setKind] = useState(kinds[0]?.kind ?? '');
   const [name, setName] = useState('');
   const [raw, setRaw] = useState<Record<string, string | boolean>>({});
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const ids = { kind: useId(), name: useId(), nameError: useId() };
   const info = kinds.find((k) => k.kind === kind);
   const fields = info ? settingsFields(info.settingsSchema) : [];
+  const secretSpecs = info?.secrets ?? [];
   const create = useMutation({
     mutationFn: (settings: Record<string, unknown>) =>
-      client.call('channels.create', { kind, name: name.trim(), settings }),
+      client.call('channels.create', { kind, name: name.trim(), settings, secrets }),
     onSuccess: (target) => {
+      setSecrets({});
       void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
       onDone(target.name);
     },
@@ -108,6 +116,20 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
       if (named) setErrors({ [named.field]: named.message });
     },
   });
+  const test = useMutation({
+    mutationFn: (settings: Record<string, unknown>) => client.call('channels.test', { kind, settings, secrets }),
+    onError: (error) => {
+      const named = fieldErrorOf(error);
+      if (named) setErrors({ [named.field]: named.message });
+    },
+  });
+  /** The settings as the adapter wants them, or null after showing what to fix. */
+  const checked = (): Record<string, unknown> | null => {
+    const { values, errors: found } = settingsValues(fields, raw);
+    Object.assign(found, missingSecrets(secretSpecs, secrets));
+    setErrors(found);
+    return Object.keys(found).length === 0 ? values : null;
+  };
 
   return (
     <form
@@ -116,10 +138,9 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const { values, errors: found } = settingsValues(fields, raw);
-        if (name.trim() === '') found.name = 'Give the channel a name';
-        setErrors(found);
-        if (Object.keys(found).length === 0) create.mutate(values);
+        const values = checked();
+        if (name.trim() === '') setErrors((found) => ({ ...found, name: 'Give the channel a name' }));
+        else if (values) create.mutate(values);
       }}
     >
       <div className="field">
@@ -130,7 +151,9 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
           onChange={(e) => {
             setKind(e.target.value);
             setRaw({});
+            setSecrets({});
             setErrors({});
+            test.reset();
           }}
         >
           {kinds.map((k) => (
@@ -166,6 +189,12 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
           onChange={(v) => setRaw((r) => ({ ...r, [f.name]: v }))}
         />
       ))}
+      <SecretFields
+        secrets={secretSpecs}
+        values={secrets}
+        errors={errors}
+        onChange={(secretName, value) => setSecrets((v) => ({ ...v, [secretName]: value }))}
+      />
       {Object.keys(errors).length > 0 && (
         <p role="alert" className="error-text">
           Check the fields marked above: {Object.keys(errors).length} to fix.
@@ -176,9 +205,28 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
           {create.error.message}
         </p>
       )}
-      <button type="submit" className="button primary" disabled={create.isPending}>
-        Connect
-      </button>
+      <div role="status" className="test-result">
+        {test.isPending && 'Testing the connection…'}
+        {test.data?.ok === true && `Connection works${test.data.account ? `: signed in as ${test.data.account}` : ''}.`}
+        {test.data?.ok === false && `Connection failed: ${test.data.message}`}
+        {test.isError && !fieldErrorOf(test.error) && `Could not test: ${test.error.message}`}
+      </div>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button"
+          disabled={test.isPending}
+          onClick={() => {
+            const values = checked();
+            if (values) test.mutate(values);
+          }}
+        >
+          Test without saving
+        </button>
+        <button type="submit" className="button primary" disabled={create.isPending}>
+          Connect
+        </button>
+      </div>
     </form>
   );
 }
