@@ -165,11 +165,24 @@ export async function runEmailBench(argv: string[]): Promise<void> {
         repo.mergeInto(tx, list.id, people, { source: 'bench', at: new Date().toISOString() }),
       );
     }
-    const call = async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await core.call(method, input);
+    // Every method needs a signed-in person, and only an approved version is published: an admin writes it,
+    // a second person approves it (set up before the clock starts).
+    let session: string | undefined;
+    const call = async <T>(method: string, input: unknown, as = session): Promise<T> => {
+      const r = await core.call(method, input, { session: as });
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
       return r.value as T;
     };
+    session = (
+      await call<{ token: string }>('auth.setup', {
+        name: 'Bench Admin',
+        email: 'bench.admin@example.gov.uk',
+        password: 'a long bench password',
+      })
+    ).token;
+    const approver = { email: 'bench.approver@example.gov.uk', password: 'another long bench password' };
+    await call('people.create', { name: 'Bench Approver', roles: ['approver'], ...approver });
+    const approverSession = (await call<{ token: string }>('auth.signIn', approver)).token;
     const target = await call<{ id: string }>('channels.create', {
       kind: 'email.smtp',
       name: 'Everyone',
@@ -195,6 +208,9 @@ export async function runEmailBench(argv: string[]): Promise<void> {
         })),
       },
     });
+    const { revision } = await call<{ revision: number }>('updates.get', { id: update.id });
+    await call('review.submit', { updateId: update.id, revision });
+    await call('review.approve', { updateId: update.id, revision }, approverSession);
     const acceptedBefore = (await sink.stats()).accepted;
     const worker = await startWorkerProcess({ dataDir }, ['--poll-ms', '50']);
     const pid = worker.child.pid ?? 0;

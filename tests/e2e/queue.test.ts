@@ -86,7 +86,7 @@ test('connect channels, publish to two working and one failing channel, watch it
   await connect(page, 'Website', healthy.url);
   await connect(page, 'Bluesky', healthy.url);
   await connect(page, 'Mastodon', faulty.url);
-  await expect(page.getByRole('list', { name: 'Connected channels' }).getByRole('listitem').count()).resolves.toBe(3);
+  await expect.poll(() => page.getByRole('list', { name: 'Connected channels' }).getByRole('listitem').count()).toBe(3);
   await page.screenshot({ path: 'test-results/channels.png', fullPage: true });
 
   // The core refuses to take an update that fails its checks (posts over their limits) for approval.

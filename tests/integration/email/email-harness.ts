@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -52,7 +53,7 @@ export async function openEmailHarness(
   const logger = createLogger('test', (record) => logs.push(record));
   const adapter = createEmailAdapter({ deferBaseMs: 100, inCallWaitMs: 5_000, stateCheckMs: 50, ...adapterOptions });
   const channels = createChannelRegistry([adapter as ChannelAdapter]);
-  const core = createCore({ db, settings, secrets, logger, channels });
+  const core = await signedIn(createCore({ db, settings, secrets, logger, channels }));
   const http = await startUnsubscribeServer({
     handler: core.services.email.unsubscribe,
     port: 0,
@@ -124,6 +125,7 @@ export async function openEmailHarness(
         summary: 'The road is closed from Monday.',
         body: plainBody('The High Street is closed to traffic from 6 July for two weeks.'),
       });
+      await approveCurrent(core, update.id);
       const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [targetId] });
       const row = await db.one('SELECT id FROM deliveries WHERE publication_id = $1', [publication.id]);
       return { deliveryId: String(row?.id), publicationId: publication.id };

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { approveCurrent, signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/app.ts';
@@ -30,13 +31,15 @@ describe('email send survives kill -9', () => {
       const logFile = join(stores.tempDir(), 'accepted.log');
       const sink = await startSmtpSink({ logFile });
       const { db, settings, secrets } = await openNodeStores({ dataDir });
-      const core = createCore({
-        db,
-        settings,
-        secrets,
-        logger: createLogger('test', () => undefined),
-        channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
-      });
+      const core = await signedIn(
+        createCore({
+          db,
+          settings,
+          secrets,
+          logger: createLogger('test', () => undefined),
+          channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
+        }),
+      );
       let worker: WorkerProcess | undefined;
       try {
         const repo = createSubscribersRepository({ db });
@@ -70,6 +73,7 @@ describe('email send survives kill -9', () => {
           summary: 'Stay in',
           body: plainBody('Stay indoors.'),
         });
+        await approveCurrent(core, update.id);
         const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
         const deliveryId = String(
           (await db.one('SELECT id FROM deliveries WHERE publication_id = $1', [publication.id]))?.id,
