@@ -167,19 +167,18 @@ export async function runEmailBench(argv: string[]): Promise<void> {
     }
     // Every method needs a signed-in person, and only an approved version is published: an admin writes it,
     // a second person approves it (set up before the clock starts).
-    let session: string | undefined;
+    const setup = await core.call('auth.setup', {
+      name: 'Bench Admin',
+      email: 'bench.admin@example.gov.uk',
+      password: 'a long bench password',
+    });
+    if (!setup.ok) throw new Error(`auth.setup: ${setup.error.message}`);
+    const session = (setup.value as { token: string }).token;
     const call = async <T>(method: string, input: unknown, as = session): Promise<T> => {
       const r = await core.call(method, input, { session: as });
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
       return r.value as T;
     };
-    session = (
-      await call<{ token: string }>('auth.setup', {
-        name: 'Bench Admin',
-        email: 'bench.admin@example.gov.uk',
-        password: 'a long bench password',
-      })
-    ).token;
     const approver = { email: 'bench.approver@example.gov.uk', password: 'another long bench password' };
     await call('people.create', { name: 'Bench Approver', roles: ['approver'], ...approver });
     const approverSession = (await call<{ token: string }>('auth.signIn', approver)).token;
