@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { colleague } from '../../support/people.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmailSettings } from '../../../electron/core/channels/email/email-adapter.ts';
@@ -39,6 +40,13 @@ describe('email contract methods', () => {
       });
       expect(report).toMatchObject({ rows: 3, added: 1, alreadySubscribed: 1, badRows: 1 });
       expect(report.problems).toEqual([{ line: 3, reason: 'invalid email address "not-an-email": it has no "@"' }]);
+      // The import is in the audit log under the admin who ran it; an author may not read files on the host.
+      const imported = await callOk(core, 'audit.list', { action: 'subscribers.imported' });
+      expect(imported.items.map((e) => e.actorName)).toEqual(['Ada Admin']);
+      const sam = await colleague(core, ['author']);
+      expect(
+        (await callError(sam, 'email.subscribers.import', { listId: list.id, path: file, consentSource: 'form' })).code,
+      ).toBe('forbidden');
       expect(
         (await callError(core, 'email.subscribers.import', { listId: list.id, path: 'in.csv', consentSource: 'f' }))
           .message,

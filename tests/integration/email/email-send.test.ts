@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { verifyAuditChain } from '../../../electron/core/audit/audit-log.ts';
 import { describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../support/smtp-sink.ts';
 import { ENGINES, emailStores } from './email-store.ts';
@@ -94,6 +95,13 @@ describe.each(ENGINES)('email channel on $engine', ({ engine }) => {
           (bob?.headers.get('list') as { unsubscribe: { url: string } } | undefined)?.unsubscribe.url ?? '';
         expect(await post(bobUrl, 'List-Unsubscribe=One-Click')).toBe(200);
         expect((await h.subscribers.get(roads.ids['bob@example.org'] ?? ''))?.status).toBe('unsubscribed');
+        // The unsubscribe is in the hash-chained audit log, by the subscriber through their link, and the chain holds.
+        const logged = await h.db.one(
+          `SELECT actor_id, actor_name FROM audit_log WHERE action = 'subscribers.unsubscribed' AND subject_id = $1`,
+          [roads.ids['bob@example.org'] ?? ''],
+        );
+        expect(logged).toEqual({ actor_id: null, actor_name: 'Subscriber (unsubscribe link)' });
+        expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
 
         const second = await h.publish(target.id, 'Second update');
         await h.waitFor(second.deliveryId, ['delivered']);
