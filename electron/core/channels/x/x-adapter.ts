@@ -26,7 +26,8 @@ function renderX(source: RenderSource): RenderedSocialVariant {
     'x',
     { title: source.title, summary: source.summary, body: source.body },
     source.variants,
-    { organisationName: '' },
+    // The published website article, once its delivery is out: X posts link to it, as the preview shows.
+    { organisationName: '', ...(source.websiteUrl === undefined ? {} : { websiteUrl: source.websiteUrl }) },
   );
   // renderVariant('x') always answers with a social variant; this narrows the union for TypeScript.
   if (variant.kind === 'website' || variant.kind === 'email') throw new Error('renderVariant returned a non-social');
