@@ -228,6 +228,12 @@ export const migrations: readonly Migration[] = [
       );`,
   },
   {
+    version: 11,
+    name: 'channel targets can be disconnected (kept for the queue history)',
+    // Deliveries refer to their target, so a disconnected channel keeps its row (and its name in the history).
+    up: (e) => `ALTER TABLE channel_targets ADD COLUMN disconnected_at ${time(e)};`,
+  },
+  {
     version: 12,
     name: 'event outbox (cross-process events on SQLite)',
     // SQLite has no LISTEN/NOTIFY: every process tails this table (event-relay.ts). PostgreSQL uses NOTIFY instead.
@@ -240,12 +246,6 @@ export const migrations: readonly Migration[] = [
              created_at TEXT NOT NULL
            );`
         : 'SELECT 1;',
-  },
-  {
-    version: 11,
-    name: 'channel targets can be disconnected (kept for the queue history)',
-    // Deliveries refer to their target, so a disconnected channel keeps its row (and its name in the history).
-    up: (e) => `ALTER TABLE channel_targets ADD COLUMN disconnected_at ${time(e)};`,
   },
 ];
 
