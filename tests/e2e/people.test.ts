@@ -80,6 +80,7 @@ test('an admin adds an author, who signs in without People; disabled, their open
     'Updates',
     'Queue',
     'Channels',
+    'Subscribers',
     'Approvals',
     'Your account',
   ]);
