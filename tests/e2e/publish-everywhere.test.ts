@@ -106,4 +106,23 @@ test('publishes one update to the website, X, Bluesky and Mastodon; four deliver
   await expect
     .poll(() => chips.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status'))))
     .toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+
+  // A revoked token is not a silent failure: the delivery waits for a person, and the page says what to do.
+  x.revokeToken();
+  await page.getByRole('button', { name: 'New update' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Library car park closed on Tuesday');
+  await page.getByLabel('Summary', { exact: true }).fill('The car park is closed for resurfacing all day Tuesday.');
+  await app.approveOpenUpdate(page);
+  const again = page.getByRole('region', { name: 'Publish…' });
+  await again.getByLabel('Council X', { exact: true }).check();
+  await again.getByRole('button', { name: 'Publish…' }).click();
+  await again.getByRole('button', { name: 'Confirm and send' }).click();
+  await again.getByRole('link', { name: 'Follow it in the queue' }).click();
+  const xCard = page.getByRole('region', { name: /^Council X: Reconnect/ });
+  await xCard.waitFor({ timeout: 30_000 });
+  await expect.poll(() => xCard.textContent()).toContain('Reconnect this channel, then choose Retry.');
+  await expect.poll(() => page.locator('.delivery-notice').textContent()).toContain('A delivery needs attention');
+  await page.screenshot({ path: 'test-results/publish-reconnect.png', fullPage: true });
+  expect(await axeViolations(page)).toEqual([]);
+  expect(x.tweets).toHaveLength(1);
 });
