@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAuditLog } from '../audit/audit-log.ts';
 import { WORKER_ACTOR } from '../people/actor.ts';
-import { activeApproverIds, insertNotifications } from '../review/notifications.ts';
+import { activeApproverIds, insertComment, insertNotifications } from '../review/notifications.ts';
 import { applyDeliveryEvent } from './apply-event.ts';
 import { createDeliveryRepository } from './delivery-repository.ts';
 import { workerStep, type WorkerEnv } from './worker-env.ts';
@@ -59,11 +59,16 @@ export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
         at: time.toISOString(),
         newId: randomUUID,
       });
-      await tx.run(
-        `INSERT INTO review_comments (id, update_id, submission_id, reply_to, revision, author_id, kind, body, created_at)
-         VALUES ($1, $2, NULL, NULL, $3, NULL, 'not_sent', $4, $5)`,
-        [randomUUID(), String(p.update_id), Number(p.update_revision), message, time.toISOString()],
-      );
+      await insertComment(tx, {
+        id: randomUUID(),
+        updateId: String(p.update_id),
+        submissionId: null,
+        revision: Number(p.update_revision),
+        authorId: null,
+        kind: 'not_sent',
+        body: message,
+        at: time.toISOString(),
+      });
       await audit.record(
         tx,
         { ...WORKER_ACTOR, name: `Queue worker ${env.id}` },

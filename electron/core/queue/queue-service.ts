@@ -8,7 +8,7 @@ import type { SqlDb, SqlExecutor } from '../store/sql.ts';
 import { checkUpdateForSending, renderHashOf } from '../updates/check-for-sending.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { requireRole, type UserActor } from '../people/actor.ts';
-import { activeApproverIds, insertNotifications } from '../review/notifications.ts';
+import { activeApproverIds, insertComment, insertNotifications } from '../review/notifications.ts';
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import type { Settings } from '../../../shared/domain/settings.ts';
 import { Channels } from '../../../shared/domain/variants.ts';
@@ -256,11 +256,16 @@ export function createQueueService(deps: QueueServiceDeps) {
         if (input.urgent) {
           const title = (await createUpdatesRepository(tx).get(input.updateId))?.title || 'Untitled update';
           const message = `${actor.name} published “${title}” urgently, without approval. Reason: ${input.urgent.reason}. It needs a review.`;
-          await tx.run(
-            `INSERT INTO review_comments (id, update_id, submission_id, reply_to, revision, author_id, kind, body, created_at)
-             VALUES ($1, $2, NULL, NULL, $3, $4, 'urgent_published', $5, $6)`,
-            [newId(), input.updateId, version.revision, actor.id, input.urgent.reason, createdAt],
-          );
+          await insertComment(tx, {
+            id: newId(),
+            updateId: input.updateId,
+            submissionId: null,
+            revision: version.revision,
+            authorId: actor.id,
+            kind: 'urgent_published',
+            body: input.urgent.reason,
+            at: createdAt,
+          });
           await insertNotifications(tx, {
             userIds: (await activeApproverIds(tx)).filter((userId) => userId !== actor.id),
             updateId: input.updateId,

@@ -19,6 +19,7 @@ import { hasRole, requireRole, type Actor, type UserActor } from '../people/acto
 import type { SqlDb, SqlExecutor } from '../store/sql.ts';
 import { checkUpdateForSending, renderHashOf } from '../updates/check-for-sending.ts';
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
+import { activeApprovers, insertComment, insertNotifications } from './notifications.ts';
 
 export type ReviewDeps = {
   db: SqlDb;
@@ -142,13 +143,14 @@ export function createReviewService(deps: ReviewDeps) {
     kind: Comment['kind'],
     body: string,
   ) {
-    const id = newId();
-    await tx.run(
-      `INSERT INTO review_comments (id, update_id, submission_id, reply_to, revision, author_id, kind, body, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, c.updateId, c.submissionId, c.replyTo ?? null, c.revision, author.id, kind, body, now().toISOString()],
-    );
-    return id;
+    return insertComment(tx, {
+      id: newId(),
+      ...c,
+      authorId: author.id,
+      kind,
+      body,
+      at: now().toISOString(),
+    });
   }
 
   const notified = new Set<string>();
@@ -159,29 +161,14 @@ export function createReviewService(deps: ReviewDeps) {
     kind: string,
     message: string,
   ) {
-    for (const userId of new Set(userIds)) {
-      await tx.run(
-        `INSERT INTO notifications (id, user_id, update_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [newId(), userId, updateId, kind, message, now().toISOString()],
-      );
-      notified.add(userId);
-    }
+    const to = await insertNotifications(tx, { userIds, updateId, kind, message, at: now().toISOString(), newId });
+    for (const userId of to) notified.add(userId);
   }
   /** Events go out after the transaction commits, so a UI never refetches before the change is visible. */
   function announce(updateId: string) {
     events.emit('review.changed', { updateId });
     for (const userId of notified) events.emit('notification.created', { userId });
     notified.clear();
-  }
-
-  async function activeApprovers(tx: SqlExecutor): Promise<{ id: string; name: string }[]> {
-    const rows = await tx.all('SELECT id, name, roles_json FROM users WHERE disabled_at IS NULL');
-    return rows
-      .filter((r) => {
-        const roles = typeof r.roles_json === 'string' ? JSON.parse(r.roles_json) : r.roles_json;
-        return Array.isArray(roles) && roles.includes('approver');
-      })
-      .map((r) => ({ id: String(r.id), name: String(r.name) }));
   }
 
   const toSubmission = async (tx: SqlExecutor, s: SubmissionRow): Promise<Submission> => ({
