@@ -50,6 +50,10 @@ const publicUser = ({ passwordHash: _, ...user }: UserRecord): User => user;
 const emailKey = (email: string) => email.trim().toLowerCase();
 const tokenId = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 const USER_COLUMNS = 'id, name, email, roles_json, urgent, password_hash, disabled_at, created_at';
+/** The same columns of `users u`, for the session look-up's join. */
+const SESSION_USER_COLUMNS = USER_COLUMNS.split(', ')
+  .map((c) => `u.${c}`)
+  .join(', ');
 
 /** Sign-in failures allowed per address in the window before it is refused for the rest of the window. */
 const MAX_FAILURES = 5;
@@ -226,8 +230,9 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
     async authenticate(token: string | undefined): Promise<Authenticated> {
       if (!token || token.length > 200) return { ok: false, code: 'unauthorized' };
       const id = tokenId(token);
+      // One read on every call: the session and its person together.
       const row = await db.one(
-        `SELECT s.user_id, s.last_seen_at, s.locked_at, s.ended_at, u.disabled_at
+        `SELECT ${SESSION_USER_COLUMNS}, s.last_seen_at, s.locked_at, s.ended_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
         [id],
       );
@@ -245,9 +250,7 @@ export function createPeopleService({ db, audit, logger, now, newId, idleLockMin
       if (idleMs > TOUCH_EVERY_MS) {
         await db.run('UPDATE sessions SET last_seen_at = $1 WHERE id = $2', [time.toISOString(), id]);
       }
-      const user = await byId(db, String(row.user_id));
-      if (!user) return { ok: false, code: 'unauthorized' };
-      return { ok: true, actor: asActor(user, id) };
+      return { ok: true, actor: asActor(toUser(row), id) };
     },
 
     async lock(token: string | undefined) {
