@@ -56,8 +56,10 @@ export function verifyUnsubscribeToken(
   };
   if (token.length > 512 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/.test(token)) return malformed;
   const [payload = '', signature = ''] = token.split('.');
-  const expected = mac(key, payload);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text: base64url has spare bits in its last character, so two spellings can decode to the same
+  // bytes; only the one spelling we issue is accepted.
+  const expected = Buffer.from(mac(key, payload).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return {
       ok: false,
