@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecureUrl } from '../secure-url.ts';
 
 /**
  * What "Connect a channel" asks for a Bluesky account: the handle it signs in
@@ -21,21 +22,6 @@ export const BLUESKY_SECRETS = [
   },
 ] as const;
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** https anywhere; plain http only to this machine (the tests' emulator), so the password never crosses a network unencrypted. */
-function isServiceUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.search || url.hash || url.username || url.password) return false;
-  if (url.pathname !== '/' && url.pathname !== '') return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-}
-
 /** A handle is a domain name (council.bsky.social, news.borsetshire.gov.uk); a DID works too. */
 const HANDLE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DID = /^did:(plc|web):[a-z0-9._:%-]+$/;
@@ -54,7 +40,7 @@ export const BlueskySettings = z.object({
     .string()
     .trim()
     .refine(
-      isServiceUrl,
+      (value) => isSecureUrl(value),
       'The server address must be like https://bsky.social (http:// only for localhost), with no path',
     )
     .transform((value) => value.replace(/\/+$/, ''))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecureUrl } from '../secure-url.ts';
 
 /**
  * What "Connect a channel" asks for a Mastodon account: the instance's
@@ -7,27 +8,12 @@ import { z } from 'zod';
  * adapter, not chosen per channel.
  */
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** https anywhere; plain http only for a server on this machine (a test instance). */
-function isInstanceUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.search || url.hash || url.username || url.password) return false;
-  if (url.pathname !== '/' && url.pathname !== '') return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-}
-
 export const MastodonSettings = z.object({
   instanceUrl: z
     .string()
     .trim()
     .refine(
-      isInstanceUrl,
+      (value) => isSecureUrl(value),
       'The instance address must be like https://mastodon.social (http:// only for localhost), with no path',
     )
     // One form only, so every API address is built the same way.

@@ -1,25 +1,12 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { isSecureUrl } from '../secure-url.ts';
 
 /**
  * What "Connect a channel" asks for a static site: the folder to write into
  * and the address where a web server serves that folder. No secrets: the
  * adapter only writes files.
  */
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** https anywhere; plain http only for a server on this machine (a preview or a test). */
-function isSiteUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.search || url.hash || url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-}
 
 export const StaticSiteSettings = z.object({
   folder: z
@@ -29,7 +16,10 @@ export const StaticSiteSettings = z.object({
     .refine((value) => !value.includes('\0'), 'The folder path contains a character that is not allowed'),
   siteUrl: z
     .string()
-    .refine(isSiteUrl, 'The site address must start with https:// (http:// only for localhost), without ? or #')
+    .refine(
+      (value) => isSecureUrl(value, { allowPath: true }),
+      'The site address must start with https:// (http:// only for localhost), without ? or #',
+    )
     // One form only, so every page and feed link is built the same way.
     .transform((value) => value.replace(/\/+$/, '')),
   siteTitle: z.string().trim().min(1, 'Give the site a title').max(200),

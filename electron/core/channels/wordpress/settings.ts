@@ -1,25 +1,11 @@
 import { z } from 'zod';
+import { isSecureUrl } from '../secure-url.ts';
 
 /**
  * What "Connect a channel" asks for a WordPress site: its address, the account
  * that posts, and how posts go out. The account's application password is a
  * secret (`channel.<target id>.app_password`), never a setting.
  */
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** https anywhere; plain http only for a site on this machine (a test site). A page link may have a query. */
-function isSiteUrl(value: string, page = false): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password || /\s/.test(value)) return false;
-  if (!page && (url.search || url.hash)) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-}
 
 const TermIds = z
   .array(z.number().int().positive('A category or tag id is a whole number above 0'))
@@ -31,7 +17,7 @@ export const WordPressSettings = z.object({
     .string()
     .trim()
     .refine(
-      isSiteUrl,
+      (value) => isSecureUrl(value, { allowPath: true }),
       'The site address must start with https:// (http:// only for localhost), like https://www.borsetshire.gov.uk',
     )
     // One form only, so every API address is built the same way (a site in a sub-folder keeps its path).
@@ -61,7 +47,7 @@ export const WordPressSettings = z.object({
     .string()
     .trim()
     .refine(
-      (value) => isSiteUrl(value, true),
+      (value) => isSecureUrl(value, { allowPath: true, allowQuery: true }),
       'The fallback address must start with https:// (http:// only for localhost)',
     )
     .describe('Where social posts and emails link if the website post is cancelled, such as the news page')
