@@ -4,7 +4,7 @@ import type { AuditEntry, AuditFilter, AuditVerification } from '../../../../sha
 import { useClient } from '../../client-context.tsx';
 import { hrefFor } from '../../router.ts';
 import { useHasRole } from '../auth/session-context.tsx';
-import { TextField } from '../people/text-field.tsx';
+import { TextField } from '../../components/text-field.tsx';
 import {
   actionGroups,
   actionInWords,

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
+import { TextField } from '../../components/text-field.tsx';
 import { runBeforeLock, SessionProvider } from './session-context.tsx';
 
 /** Activity that counts as "still here" for the idle lock. */
@@ -96,36 +97,13 @@ function useFocusFirst() {
   return ref;
 }
 
-function TextField(props: {
-  label: string;
-  type?: string;
-  value: string;
-  onChange: (value: string) => void;
-  autoComplete: string;
-  hint?: string;
-  inputRef?: React.Ref<HTMLInputElement>;
-}) {
-  const id = useId();
-  const hintId = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.hint && (
-        <p id={hintId} className="hint">
-          {props.hint}
-        </p>
-      )}
-      <input
-        id={id}
-        ref={props.inputRef}
-        type={props.type ?? 'text'}
-        value={props.value}
-        autoComplete={props.autoComplete}
-        aria-describedby={props.hint ? hintId : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    </div>
-  );
+/** The reason a sign-in, set-up or unlock failed, announced as it appears. */
+function ErrorText({ error }: { error: string | null }) {
+  return error ? (
+    <p role="alert" className="error-text">
+      {error}
+    </p>
+  ) : null;
 }
 
 function useSubmit(action: () => Promise<void>) {
@@ -184,11 +162,7 @@ function SetupForm({ onDone }: { onDone: () => Promise<void> }) {
           onChange={setAgain}
           autoComplete="new-password"
         />
-        {error && (
-          <p role="alert" className="error-text">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="button primary" disabled={busy}>
           Create the admin and sign in
         </button>
@@ -226,11 +200,7 @@ function SignInForm({ onDone }: { onDone: () => Promise<void> }) {
           onChange={setPassword}
           autoComplete="current-password"
         />
-        {error && (
-          <p role="alert" className="error-text">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="button primary" disabled={busy}>
           Sign in
         </button>
@@ -269,11 +239,7 @@ function UnlockForm({
           autoComplete="current-password"
           inputRef={first}
         />
-        {error && (
-          <p role="alert" className="error-text">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="button primary" disabled={busy}>
           Unlock
         </button>{' '}

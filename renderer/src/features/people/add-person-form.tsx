@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Role, User } from '../../../../shared/domain/people.ts';
 import { useClient } from '../../client-context.tsx';
-import { errorFor, fieldErrorOf, formLevelError, type FieldError } from './core-error.ts';
+import { errorFor, fieldErrorOf, type FieldError } from './core-error.ts';
+import { FormError } from './form-error.tsx';
 import { RolesFieldset } from './roles-fieldset.tsx';
-import { TextField } from './text-field.tsx';
+import { TextField } from '../../components/text-field.tsx';
 
 const FIELDS = ['name', 'email', 'roles', 'urgent', 'password'] as const;
 
@@ -32,7 +33,6 @@ export function AddPersonForm({ onAdded }: { onAdded: (user: User) => void }) {
     },
     onError: (e) => setError(fieldErrorOf(e)),
   });
-  const whole = formLevelError(error, FIELDS);
 
   return (
     <form
@@ -71,16 +71,7 @@ export function AddPersonForm({ onAdded }: { onAdded: (user: User) => void }) {
         hint="At least 12 characters. Give it to them in person or by phone, not by email. They should change it under “Your account” as soon as they sign in."
         error={errorFor(error, 'password')}
       />
-      {whole && (
-        <p role="alert" className="error-box">
-          {whole}
-        </p>
-      )}
-      {error && !whole && (
-        <p role="alert" className="visually-hidden">
-          Not added: {error.message}
-        </p>
-      )}
+      <FormError error={error} fields={FIELDS} notDone="Not added" />
       <button type="submit" className="button primary" disabled={create.isPending}>
         {create.isPending ? 'Adding…' : 'Add this person'}
       </button>

@@ -2,9 +2,10 @@ import { useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApprovalPolicy } from '../../../../shared/domain/review.ts';
 import { useClient } from '../../client-context.tsx';
-import { errorFor, fieldErrorOf, formLevelError, type FieldError } from './core-error.ts';
+import { errorFor, fieldErrorOf, type FieldError } from './core-error.ts';
+import { FormError } from './form-error.tsx';
 import { parseTags, policyInWords } from './describe-person.ts';
-import { TextField } from './text-field.tsx';
+import { TextField } from '../../components/text-field.tsx';
 
 /** Admins: how many approvals an update needs, for all updates or for some tags (`review.setPolicy`). */
 export function ApprovalPolicySection({ canChange }: { canChange: boolean }) {
@@ -48,7 +49,6 @@ function PolicyForm({ saved, onSaved }: { saved: ApprovalPolicy; onSaved: (notic
     },
     onError: (e) => setError(fieldErrorOf(e)),
   });
-  const whole = formLevelError(error, ['required', 'twoForTags']);
   return (
     <form
       noValidate
@@ -84,16 +84,7 @@ function PolicyForm({ saved, onSaved }: { saved: ApprovalPolicy; onSaved: (notic
           error={errorFor(error, 'twoForTags')}
         />
       )}
-      {whole && (
-        <p role="alert" className="error-box">
-          {whole}
-        </p>
-      )}
-      {error && !whole && (
-        <p role="alert" className="visually-hidden">
-          Not saved: {error.message}
-        </p>
-      )}
+      <FormError error={error} fields={['required', 'twoForTags']} notDone="Not saved" />
       <button type="submit" className="button primary" disabled={save.isPending}>
         Save approval rules
       </button>

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
-import { errorFor, fieldErrorOf, formLevelError, type FieldError } from './core-error.ts';
-import { TextField } from './text-field.tsx';
+import { errorFor, fieldErrorOf, type FieldError } from './core-error.ts';
+import { FormError } from './form-error.tsx';
+import { TextField } from '../../components/text-field.tsx';
 
 /** "Change your password", for everyone signed in: the current one, then the new one twice. */
 export function ChangePasswordForm() {
@@ -22,7 +23,6 @@ export function ChangePasswordForm() {
     },
     onError: (e) => setError(fieldErrorOf(e)),
   });
-  const whole = formLevelError(error, ['current', 'next', 'again']);
   return (
     <form
       className="password-form"
@@ -65,16 +65,7 @@ export function ChangePasswordForm() {
         autoComplete="new-password"
         error={errorFor(error, 'again')}
       />
-      {whole && (
-        <p role="alert" className="error-box">
-          {whole}
-        </p>
-      )}
-      {error && !whole && (
-        <p role="alert" className="visually-hidden">
-          Not changed: {error.message}
-        </p>
-      )}
+      <FormError error={error} fields={['current', 'next', 'again']} notDone="Not changed" />
       <div role="status">
         {done && (
           <p className="notice">

@@ -3,10 +3,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { MethodInput } from '../../../../shared/contract.ts';
 import type { Role, User } from '../../../../shared/domain/people.ts';
 import { useClient } from '../../client-context.tsx';
-import { errorFor, fieldErrorOf, formLevelError, type FieldError } from './core-error.ts';
+import { errorFor, fieldErrorOf, type FieldError } from './core-error.ts';
+import { FormError } from './form-error.tsx';
 import { savedRolesMessage } from './describe-person.ts';
 import { RolesFieldset } from './roles-fieldset.tsx';
-import { TextField } from './text-field.tsx';
+import { TextField } from '../../components/text-field.tsx';
 
 type Change = Omit<MethodInput<'people.update'>, 'id'>;
 
@@ -78,7 +79,6 @@ function RolesPart({ user, onNotice }: { user: User; onNotice: (message: string)
   const [urgent, setUrgent] = useState(user.urgent);
   const update = usePersonUpdate(user, (saved) => onNotice(savedRolesMessage(saved)));
   const unchanged = roles.join() === user.roles.join() && urgent === user.urgent;
-  const whole = formLevelError(update.error, ['roles', 'urgent']);
   return (
     <form
       aria-label={`Roles of ${user.name}`}
@@ -96,16 +96,7 @@ function RolesPart({ user, onNotice }: { user: User; onNotice: (message: string)
         rolesError={errorFor(update.error, 'roles')}
         urgentError={errorFor(update.error, 'urgent')}
       />
-      {whole && (
-        <p role="alert" className="error-box">
-          {whole}
-        </p>
-      )}
-      {update.error && !whole && (
-        <p role="alert" className="visually-hidden">
-          Not saved: {update.error.message}
-        </p>
-      )}
+      <FormError error={update.error} fields={['roles', 'urgent']} notDone="Not saved" />
       <button type="submit" className="button primary" disabled={update.isPending || unchanged}>
         Save roles
       </button>
@@ -196,7 +187,6 @@ function ResetPasswordPart({
       `${saved.name}’s password is reset and they have been signed out everywhere. Tell them the new password in person or by phone.`,
     );
   });
-  const whole = formLevelError(update.error, ['password']);
   return (
     <section className="person-part" aria-labelledby={`reset-${user.id}`}>
       <h3 id={`reset-${user.id}`}>Reset password</h3>
@@ -222,16 +212,7 @@ function ResetPasswordPart({
           hint="At least 12 characters. They should change it under “Your account” after signing in."
           error={errorFor(update.error, 'password')}
         />
-        {whole && (
-          <p role="alert" className="error-text">
-            {whole}
-          </p>
-        )}
-        {update.error && !whole && (
-          <p role="alert" className="visually-hidden">
-            Not reset: {update.error.message}
-          </p>
-        )}
+        <FormError error={update.error} fields={['password']} notDone="Not reset" className="error-text" />
         {confirming ? (
           <div className="confirm-box" role="group" aria-label={`Confirm the password reset of ${user.name}`}>
             <p>{user.name} will be signed out everywhere and must sign in with this new password.</p>
