@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { approveCurrent, signedIn } from '../../support/people.ts';
+import { signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import type { Doc } from '../../../shared/content/doc.ts';
 import type { Delivery, DeliveryStatus } from '../../../shared/domain/queue.ts';
@@ -19,8 +19,9 @@ import {
   type BlueskyEmulator,
   type BlueskyEmulatorOptions,
 } from '../../support/bluesky-emulator.ts';
-import { FAST, sleep } from '../queue/queue-harness.ts';
-import { callOk, plainBody, type Scope } from '../store/store-suite.ts';
+import { FAST } from '../queue/queue-harness.ts';
+import { callOk, type Scope } from '../store/store-suite.ts';
+import { channelRig } from './channel-rig.ts';
 
 /**
  * Bluesky through the real queue: the built-in registry (what every host
@@ -93,34 +94,7 @@ export async function openBlueskyRig(
     emulator,
     targetId: target.id,
     restartWorker: (extra = {}) => newWorker(createChannelRegistry([createBlueskyAdapter()]), extra),
-    async publish(update = {}) {
-      const created = await callOk(core, 'updates.create', {
-        title: update.title ?? 'Bin collections change',
-        summary: update.summary ?? 'Green bins are collected on Tuesdays from 6 July.',
-        body: update.body ?? plainBody('Green bins are collected on Tuesdays from 6 July.'),
-        channels: ['bluesky'],
-        variants: update.variants ?? {},
-      });
-      await approveCurrent(core, created.id);
-      const publication = await callOk(core, 'queue.publish', { updateId: created.id, targetIds: [target.id] });
-      return publication.deliveries[0]?.id ?? '';
-    },
-    async delivery(id) {
-      const row = await db.one('SELECT publication_id FROM deliveries WHERE id = $1', [id]);
-      const detail = await callOk(core, 'queue.get', { publicationId: String(row?.publication_id) });
-      const found = detail.deliveries.find((d) => d.id === id);
-      if (!found) throw new Error(`No delivery ${id}`);
-      return found;
-    },
-    async waitFor(id, statuses, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const current = await rig.delivery(id);
-        if (statuses.includes(current.status)) return current;
-        if (Date.now() > deadline) throw new Error(`Delivery is ${current.status}, not ${statuses.join(' or ')}`);
-        await sleep(20);
-      }
-    },
+    ...channelRig(core, db, 'bluesky', target.id),
   };
   return rig;
 }
