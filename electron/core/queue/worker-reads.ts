@@ -103,7 +103,7 @@ export function readsOverPort(port: MessagePort, timeoutMs: number): WorkerReads
         waiting.delete(id);
         reject(
           new Error(
-            `The app did not answer the queue worker's request for ${what} within ${Math.round(timeoutMs / 1000)} s.`,
+            `The app did not answer the queue worker's request for ${what} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}.`,
           ),
         );
       }, timeoutMs);
