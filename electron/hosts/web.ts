@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     logger,
     channels,
     worker: !values['no-worker'] && values['worker-in-process'] ? { pollMs } : undefined,
-    workerThread: values['no-worker'] || values['worker-in-process'] ? undefined : { tuning: { pollMs }, channelModules },
+    workerThread:
+      values['no-worker'] || values['worker-in-process'] ? undefined : { tuning: { pollMs }, channelModules },
   });
   const server = await startWebServer({ core, staticDir, logger, port, unsubscribe: core.services.email.unsubscribe });
   process.stdout.write(`Town Crier web host: ${server.url}\n`);

@@ -8,7 +8,10 @@ import { createQueueWorker, type QueueWorker, type QueueWorkerOptions } from './
 import type { WorkerReads } from './worker-reads.ts';
 
 /** The tuning a host may pass to its worker (the wiring comes from `createWorkerOnStore`). */
-export type WorkerTuning = Omit<QueueWorkerOptions, 'db' | 'channels' | 'credentials' | 'logger' | 'onChange' | 'fanout'>;
+export type WorkerTuning = Omit<
+  QueueWorkerOptions,
+  'db' | 'channels' | 'credentials' | 'logger' | 'onChange' | 'fanout'
+>;
 
 /**
  * The queue worker with the email fan-out, wired the one way every host runs

@@ -82,7 +82,9 @@ async function emailTarget(
       const email = `resident${start + i}@example.org`;
       return { email, emailKey: email, name: null };
     });
-    await s.db.transaction((tx) => repo.mergeInto(tx, list.id, people, { source: 'test', at: new Date().toISOString() }));
+    await s.db.transaction((tx) =>
+      repo.mergeInto(tx, list.id, people, { source: 'test', at: new Date().toISOString() }),
+    );
   }
   const target = await callOk(s.core, 'channels.create', {
     kind: 'email.smtp',
@@ -136,13 +138,21 @@ describe.each(ENGINES)('queue worker in a thread on $engine', ({ engine }) => {
       const location = await stores.open(engine);
       const sink = await startSmtpSink({});
       const s = await threadCore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl });
-      let targetId = '';
+      let targetId: string | undefined;
       try {
-        await waitUntil('the thread to start', async () => s.core.services.workerThread?.readyCount() ?? 0, (n) => n > 0);
+        await waitUntil(
+          'the thread to start',
+          async () => s.core.services.workerThread?.readyCount() ?? 0,
+          (n) => n > 0,
+        );
         expect(await callOk(s.core, 'app.status', {})).toEqual({ worker: { state: 'running', sending: 0 } });
         ({ targetId } = await emailTarget(s, sink, 30));
         const deliveryId = await publish(s, targetId);
-        await waitUntil('delivered', () => deliveryStatus(s.db, deliveryId), (r) => r?.status === 'delivered');
+        await waitUntil(
+          'delivered',
+          () => deliveryStatus(s.db, deliveryId),
+          (r) => r?.status === 'delivered',
+        );
         expect((await sink.stats()).accepted).toBe(30);
         // The thread's changes reach this core's listeners (and so the windows), ending with "delivered".
         const changes = s.events.filter(
@@ -172,7 +182,7 @@ describe.each(ENGINES)('queue worker in a thread on $engine', ({ engine }) => {
             (q) => q.channel === 'reads' && q.direction === 'in' && (q.message as { id: number }).id === id,
           );
           expect(asked?.message).toMatchObject({ kind: 'secret' });
-          expect([channelSecretName(targetId, 'password'), UNSUBSCRIBE_KEY_SECRET]).toContain(
+          expect([channelSecretName(String(targetId), 'password'), UNSUBSCRIBE_KEY_SECRET]).toContain(
             (asked?.message as { name: string }).name,
           );
         }
@@ -196,7 +206,11 @@ describe('queue worker thread on SQLite: ending it', () => {
         const { targetId: id } = await emailTarget(s, sink, KILL_RECIPIENTS);
         const deliveryId = await publish(s, id);
         const killAt = Math.floor(KILL_RECIPIENTS * 0.3);
-        await waitUntil('the send to get going', () => sink.stats(), (st) => st.accepted >= killAt);
+        await waitUntil(
+          'the send to get going',
+          () => sink.stats(),
+          (st) => st.accepted >= killAt,
+        );
         const thread = s.core.services.workerThread?.thread();
         if (!thread) throw new Error('no worker thread');
         await thread.terminate();
@@ -206,10 +220,9 @@ describe('queue worker thread on SQLite: ending it', () => {
         expect(right?.status).toBe('sending');
         const sendingAtKill = Number(
           (
-            await s.db.one(
-              `SELECT count(*) AS n FROM email_recipients WHERE delivery_id = $1 AND status = 'sending'`,
-              [deliveryId],
-            )
+            await s.db.one(`SELECT count(*) AS n FROM email_recipients WHERE delivery_id = $1 AND status = 'sending'`, [
+              deliveryId,
+            ])
           )?.n,
         );
         await waitUntil(
@@ -265,11 +278,15 @@ describe('queue worker thread on SQLite: ending it', () => {
       const dataDir = stores.tempDir();
       const sink = await startSmtpSink({});
       const s = await threadCore({ dataDir });
-      let deliveryId = '';
+      let deliveryId: string | undefined;
       try {
         const { targetId: id } = await emailTarget(s, sink, 3000, { messagesPerSecond: 300 });
         deliveryId = await publish(s, id);
-        await waitUntil('the send to get going', () => sink.stats(), (st) => st.accepted >= 300);
+        await waitUntil(
+          'the send to get going',
+          () => sink.stats(),
+          (st) => st.accepted >= 300,
+        );
       } finally {
         const thread = s.core.services.workerThread?.thread();
         const exited = thread ? new Promise<number>((done) => thread.once('exit', done)) : Promise.resolve(-1);
@@ -282,12 +299,12 @@ describe('queue worker thread on SQLite: ending it', () => {
       // Reopen the store: the delivery waits (no lease held), no recipient is left mid-send, and not everyone was sent to.
       const { db } = await openNodeStores({ dataDir });
       try {
-        const row = await deliveryStatus(db, deliveryId);
+        const row = await deliveryStatus(db, String(deliveryId));
         expect(row?.lease_owner).toBeNull();
         expect(['queued', 'retry_wait']).toContain(row?.status);
         const counts = await db.all(
           'SELECT status, count(*) AS n FROM email_recipients WHERE delivery_id = $1 GROUP BY status',
-          [deliveryId],
+          [String(deliveryId)],
         );
         const by = Object.fromEntries(counts.map((c) => [String(c.status), Number(c.n)]));
         expect(by.sending ?? 0).toBe(0);

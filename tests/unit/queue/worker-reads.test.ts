@@ -8,7 +8,11 @@ import { isWorkerSecretName } from '../../../electron/core/queue/worker-thread-p
 /** The reads port between a host and its worker thread, over a real MessageChannel. */
 const VALUE = 'xoxo-channel-token-41f2';
 const KEY = 'dW5zdWJzY3JpYmUta2V5LWZvci10ZXN0cy0zMi1ieXRlcw';
-const stored: Record<string, string> = { 'channel.t1.password': VALUE, [UNSUBSCRIBE_KEY_SECRET]: KEY, 'x.token': 'nope' };
+const stored: Record<string, string> = {
+  'channel.t1.password': VALUE,
+  [UNSUBSCRIBE_KEY_SECRET]: KEY,
+  'x.token': 'nope',
+};
 
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
@@ -52,9 +56,7 @@ describe('worker thread reads', () => {
     );
     await expect(reads.secret('channel.t1')).rejects.toThrow('may not read');
     await expect(reads.secret('channel..password')).rejects.toThrow('may not read');
-    expect(logs.map((r) => r.message)).toContain(
-      'The queue worker thread asked for a secret it may not read; refused',
-    );
+    expect(logs.map((r) => r.message)).toContain('The queue worker thread asked for a secret it may not read; refused');
     expect(JSON.stringify(logs)).not.toContain('nope');
   });
 
