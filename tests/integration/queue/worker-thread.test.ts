@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,9 @@ import { createSubscribersRepository } from '../../../electron/core/email/subscr
 import { createLogger, type LogRecord } from '../../../electron/core/logging/logger.ts';
 import type { WorkerThreadConfig } from '../../../electron/core/queue/thread-worker.ts';
 import type { SecretStore } from '../../../electron/core/secrets/secret-store.ts';
+import { createAesGcmCipher, createFileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
+import { createMemorySettingsStore } from '../../../electron/core/settings/settings-store.ts';
+import { openStore } from '../../../electron/core/store/open-store.ts';
 import type { SqlDb } from '../../../electron/core/store/sql.ts';
 import { openNodeStores, WORKER_THREAD_ENTRY } from '../../../electron/hosts/node-core.ts';
 import type { CoreEvent } from '../../../shared/contract.ts';
@@ -42,6 +46,7 @@ type Setup = {
 async function threadCore(
   location: { dataDir: string; databaseUrl?: string | undefined },
   config: Partial<WorkerThreadConfig> = {},
+  crossProcessEvents = false,
 ): Promise<Setup> {
   const { db, settings, secrets } = await openNodeStores(location);
   await settings.write({ ...(await settings.read()), publicBaseUrl: 'https://alerts.example.gov.uk' });
@@ -54,6 +59,7 @@ async function threadCore(
       secrets,
       logger: createLogger('test', (r) => logs.push(r)),
       channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
+      crossProcessEvents,
       workerThread: {
         entry: WORKER_THREAD_ENTRY,
         store: location,
@@ -132,12 +138,22 @@ const deliveryStatus = (db: SqlDb, id: string) =>
 
 describe.each(ENGINES)('queue worker in a thread on $engine', ({ engine }) => {
   it(
-    'sends, tells the host’s listeners, and lets secrets cross only in their one answer',
+    'sends, tells the host’s listeners and other processes once each, and lets secrets cross only in their one answer',
     { timeout: 90_000 },
     async () => {
       const location = await stores.open(engine);
       const sink = await startSmtpSink({});
-      const s = await threadCore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl });
+      const s = await threadCore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl }, {}, true);
+      // Another process on the same store (a desktop, a web host): it hears the thread's changes through A's relay.
+      const other = createCore({
+        db: await openStore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl }),
+        settings: createMemorySettingsStore(),
+        secrets: createFileSecretStore(join(location.dataDir, 'b-secrets.json'), createAesGcmCipher(randomBytes(32))),
+        logger: createLogger('b', () => undefined),
+        crossProcessEvents: true,
+      });
+      const heard: CoreEvent[] = [];
+      other.subscribe((event) => heard.push(event));
       let targetId: string | undefined;
       try {
         await waitUntil(
@@ -163,8 +179,25 @@ describe.each(ENGINES)('queue worker in a thread on $engine', ({ engine }) => {
         );
         // The worker's own log lines come through the host's logger.
         expect(s.logs.map((r) => r.message)).toContain('Queue worker started');
+        // Each change once here, and once in the other process (through the host's relay, under the host's origin).
+        const deliveredIn = (events: CoreEvent[]) =>
+          events.filter(
+            (e) =>
+              e.name === 'delivery.changed' &&
+              (e.payload as { id: string; status: string }).id === deliveryId &&
+              (e.payload as { status: string }).status === 'delivered',
+          ).length;
+        await waitUntil(
+          'the other process to hear it',
+          async () => deliveredIn(heard),
+          (n) => n > 0,
+          20_000,
+        );
+        expect(deliveredIn(s.events)).toBe(1);
+        expect(deliveredIn(heard)).toBe(1);
       } finally {
         await s.core.close();
+        await other.close();
         await sink.stop();
       }
       expect(s.logs.map((r) => r.message)).toContain('Queue worker stopped');
