@@ -17,14 +17,20 @@ const cspMeta: Plugin = {
 };
 
 /**
- * Three bundles: main (ESM, runs the core), preload (CommonJS, because
+ * Three bundles: main (ESM, runs the core, plus the queue worker's thread entry), preload (CommonJS, because
  * sandboxed preloads cannot load ES modules) and the React renderer.
  */
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The queue worker's thread (boot.ts starts out/main/worker-thread.js with worker_threads).
+          'worker-thread': resolve(import.meta.dirname, 'electron/hosts/worker-thread.ts'),
+        },
+      },
     },
   },
   preload: {

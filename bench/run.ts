@@ -23,6 +23,11 @@ if (process.argv[2] === 'email') {
   await (await import('./email.ts')).runEmailBench(process.argv.slice(3));
   process.exit(0);
 }
+// `npm run bench -- ui-during-send …`: the UI's calls during a large send, worker in-process vs in a thread.
+if (process.argv[2] === 'ui-during-send') {
+  await (await import('./ui-during-send.ts')).runUiDuringSendBench(process.argv.slice(3));
+  process.exit(0);
+}
 
 type Row = { name: string; unit: string; value: number; baseline: number; ratio: number; note: string };
 

@@ -27,10 +27,11 @@ import { createCheckHandlers } from './updates/check-handlers.ts';
 import { APP_VERSION } from './version.ts';
 import { createEmailHandlers } from './email/email-handlers.ts';
 import { emailAuditHook, guardEmailHandlers } from './email/email-access.ts';
-import { createFanoutFactory } from './channels/email/services.ts';
 import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
+import { startThreadWorker, type ThreadHostWorker, type WorkerThreadConfig } from './queue/thread-worker.ts';
+import { readsFromStores } from './queue/worker-reads.ts';
 
 export type CoreDeps = {
   db: SqlDb;
@@ -46,6 +47,12 @@ export type CoreDeps = {
    * tests and `--no-worker` do not). `close()` stops it before the store closes.
    */
   worker?: HostWorkerOptions;
+  /**
+   * Run the queue worker in a `worker_threads` thread instead (the desktop app
+   * and the web host do by default), so a large email send never competes
+   * with the UI's calls. Ignored when `worker` is set.
+   */
+  workerThread?: WorkerThreadConfig;
   /**
    * Share events with the other processes on the same store (NOTIFY on
    * PostgreSQL, the outbox table on SQLite). The hosts turn it on; tests that
@@ -73,6 +80,8 @@ export interface Core {
     audit: AuditLog;
     /** `/u/<token>` for the hosts that serve HTTP (the web host; the headless worker builds its own). */
     email: { unsubscribe: UnsubscribeHandler };
+    /** The worker thread, when the core runs one (tests end it abruptly to check the restart). */
+    workerThread?: ThreadHostWorker;
   };
   close(): Promise<void>;
 }
@@ -133,17 +142,21 @@ export function createCore(deps: CoreDeps): Core {
   });
   const templates = createTemplatesService({ db: deps.db, updates, now, newId });
   const channels = deps.channels ?? createChannelRegistry([]);
+  const workerReads = readsFromStores(deps.secrets, deps.settings);
+  const workerThread: ThreadHostWorker | undefined =
+    deps.worker === undefined && deps.workerThread !== undefined
+      ? startThreadWorker({ config: deps.workerThread, reads: workerReads, events, logger: logger.child('worker') })
+      : undefined;
   const worker: HostWorker | undefined =
     deps.worker === undefined
-      ? undefined
+      ? workerThread
       : startHostWorker({
           db: deps.db,
           channels,
-          secrets: deps.secrets,
+          reads: workerReads,
           events,
           logger: logger.child('worker'),
           options: { now, ...deps.worker },
-          fanout: createFanoutFactory({ db: deps.db, secrets: deps.secrets, settings: deps.settings }),
         });
 
   const emailAudit = emailAuditHook(audit);
@@ -196,7 +209,15 @@ export function createCore(deps: CoreDeps): Core {
     call: (method, input, meta) =>
       dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
-    services: { updates, secrets: deps.secrets, people, review, audit, email: { unsubscribe } },
+    services: {
+      updates,
+      secrets: deps.secrets,
+      people,
+      review,
+      audit,
+      email: { unsubscribe },
+      ...(workerThread ? { workerThread } : {}),
+    },
     // The worker first: its sends in flight record their outcomes (and announce them) before the store goes.
     close: async () => {
       await worker?.stop();

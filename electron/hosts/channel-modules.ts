@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ChannelAdapter } from '../core/channels/adapter.ts';
+import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry, type ChannelRegistry } from '../core/channels/registry.ts';
 
 const isAdapter = (value: unknown): value is ChannelAdapter =>
   typeof value === 'object' &&
@@ -24,4 +25,9 @@ export async function loadChannelModules(paths: readonly string[]): Promise<Chan
     adapters.push(...loaded.data.channelAdapters);
   }
   return adapters;
+}
+
+/** The built-in channels plus those of `--channels-module` files: every Node host and the worker thread build this. */
+export async function hostChannelRegistry(modules: readonly string[]): Promise<ChannelRegistry> {
+  return createChannelRegistry([...BUILT_IN_CHANNEL_ADAPTERS, ...(await loadChannelModules(modules))]);
 }

@@ -2,17 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, stderrSink } from '../core/logging/logger.ts';
-import { loadChannelModules } from './channel-modules.ts';
+import { hostChannelRegistry } from './channel-modules.ts';
 import { openNodeCore } from './node-core.ts';
 import { startWebServer } from './web-server.ts';
 
 /**
- * `npm run web -- --data <dir> [--port <n>] [--database postgres://…] [--no-worker]`:
+ * `npm run web -- --data <dir> [--port <n>] [--database postgres://…] [--no-worker | --worker-in-process]`:
  * the UI in a browser, on 127.0.0.1 only, with a fresh token each start. It
- * runs the queue worker while open (as the desktop app does), unless
- * `--no-worker` leaves publishing to a separate `npm run worker`.
+ * runs the queue worker while open (as the desktop app does) in a worker
+ * thread, so a large send does not slow the pages; `--worker-in-process` runs
+ * it on the host's own thread instead, and `--no-worker` leaves publishing to
+ * a separate `npm run worker`.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,16 +24,15 @@ async function main(): Promise<void> {
       'key-file': { type: 'string' },
       static: { type: 'string' },
       'no-worker': { type: 'boolean', default: false },
+      'worker-in-process': { type: 'boolean', default: false },
       'channels-module': { type: 'string', multiple: true },
       'poll-ms': { type: 'string' },
     },
   });
   const pollMs = values['poll-ms'] === undefined ? 1000 : Number(values['poll-ms']);
   if (!Number.isInteger(pollMs) || pollMs <= 0) throw new Error('--poll-ms must be a whole number above 0');
-  const channels = createChannelRegistry([
-    ...BUILT_IN_CHANNEL_ADAPTERS,
-    ...(await loadChannelModules(values['channels-module'] ?? [])),
-  ]);
+  const channelModules = values['channels-module'] ?? [];
+  const channels = await hostChannelRegistry(channelModules);
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const staticDir = resolve(values.static ?? resolve(root, 'out/renderer'));
   const logger = createLogger('web', stderrSink('warn'));
@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     keyFile: values['key-file'],
     logger,
     channels,
-    worker: values['no-worker'] ? undefined : { pollMs },
+    worker: !values['no-worker'] && values['worker-in-process'] ? { pollMs } : undefined,
+    workerThread:
+      values['no-worker'] || values['worker-in-process'] ? undefined : { tuning: { pollMs }, channelModules },
   });
   const server = await startWebServer({ core, staticDir, logger, port, unsubscribe: core.services.email.unsubscribe });
   process.stdout.write(`Town Crier web host: ${server.url}\n`);

@@ -1,16 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { channelSecretName } from '../core/channels/adapter.ts';
-import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../core/channels/registry.ts';
 import { createLogger, stderrSink, type LogLevel } from '../core/logging/logger.ts';
-import { createQueueWorker } from '../core/queue/worker.ts';
+import { createWorkerOnStore } from '../core/queue/worker-on-store.ts';
+import { readsFromStores } from '../core/queue/worker-reads.ts';
 import { startEventRelay } from '../core/event-relay.ts';
-import { loadChannelModules } from './channel-modules.ts';
+import { hostChannelRegistry } from './channel-modules.ts';
 import { openNodeStores } from './node-core.ts';
 import { createUnsubscribeHandler } from '../core/email/unsubscribe-page.ts';
 import { startUnsubscribeServer } from './unsubscribe-server.ts';
-import { createFanoutFactory } from '../core/channels/email/services.ts';
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -42,10 +40,7 @@ async function main(): Promise<void> {
   });
   const level = z.enum(['debug', 'info', 'warn', 'error']).parse(values['log-level']) satisfies LogLevel;
   const logger = createLogger('worker', stderrSink(level));
-  const channels = createChannelRegistry([
-    ...BUILT_IN_CHANNEL_ADAPTERS,
-    ...(await loadChannelModules(values['channels-module'] ?? [])),
-  ]);
+  const channels = await hostChannelRegistry(values['channels-module'] ?? []);
   const { db, secrets, settings } = await openNodeStores({
     dataDir: resolve(values.data),
     databaseUrl: values.database ?? process.env.TOWN_CRIER_DATABASE_URL,
@@ -53,16 +48,17 @@ async function main(): Promise<void> {
   });
   // No UI here, so it only tells the other processes (desktops, web hosts) what it delivered.
   const relay = startEventRelay({ db, logger: logger.child('events') });
-  const worker = createQueueWorker({
+  const worker = createWorkerOnStore({
     db,
-    onChange: (change) => relay.publish({ name: 'delivery.changed', payload: change }),
     channels,
-    credentials: (targetId, name) => secrets.get(channelSecretName(targetId, name)),
+    reads: readsFromStores(secrets, settings),
     logger: logger.child('queue'),
-    pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
-    leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),
-    ...(values.id === undefined ? {} : { id: values.id }),
-    fanout: createFanoutFactory({ db, secrets, settings }),
+    onChange: (change) => relay.publish({ name: 'delivery.changed', payload: change }),
+    tuning: {
+      pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
+      leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),
+      ...(values.id === undefined ? {} : { id: values.id }),
+    },
   });
   worker.start();
   // Unsubscribe links (`/u/<token>`) when this worker is the council's always-on host behind its proxy.

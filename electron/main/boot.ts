@@ -49,7 +49,17 @@ export type DesktopOptions = {
   mainDir: string;
   platform: NodeJS.Platform;
   logSink?: LogSink;
+  /**
+   * The queue worker's thread entry: by default `worker-thread.js` beside the
+   * main bundle (electron.vite.config.ts builds it); tests pass the source file.
+   */
+  workerThreadEntry?: string | URL;
+  /** Run the queue worker on the main thread instead of a worker thread. */
+  workerInProcess?: boolean;
 };
+
+/** The worker thread's bundle in out/main (a second input of the main build). */
+export const WORKER_THREAD_BUNDLE = 'worker-thread.js';
 
 export type DesktopPaths = {
   /** SQLite file, settings and secrets: `--data <dir>`, else TOWN_CRIER_DATA, else Electron's userData. */
@@ -144,14 +154,22 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
       platform: options.platform,
     });
     const db = await openStore({ dataDir: paths.dataDir, databaseUrl: paths.databaseUrl });
-    // The desktop app publishes while it is open: the same worker as `npm run worker`, stopped by close().
+    // The desktop app publishes while it is open: the same worker as `npm run worker`, in a worker thread so a
+    // large send does not compete with IPC; its secret reads are answered here, where safeStorage works.
     const running = createCore({
       db,
       settings,
       secrets,
       logger: logger.child('core'),
       channels: createChannelRegistry(BUILT_IN_CHANNEL_ADAPTERS),
-      worker: {},
+      ...(options.workerInProcess
+        ? { worker: {} }
+        : {
+            workerThread: {
+              entry: options.workerThreadEntry ?? join(options.mainDir, WORKER_THREAD_BUNDLE),
+              store: { dataDir: paths.dataDir, databaseUrl: paths.databaseUrl },
+            },
+          }),
       crossProcessEvents: true,
     });
     logger.info('Store opened', { engine: db.engine, location: db.location });

@@ -18,6 +18,15 @@ describe('production build', () => {
     expect(main).toContain('crier:invoke');
   });
 
+  it('bundles the queue worker thread beside the main bundle, without Electron (it runs in a worker thread)', () => {
+    const thread = read('main/worker-thread.js');
+    expect(thread).toMatch(/from ["']node:worker_threads["']/);
+    expect(thread).toContain('createWorkerOnStore');
+    expect(thread).not.toMatch(/from ["']electron["']|require\(["']electron["']\)/);
+    // boot.ts starts the file by this name from the folder index.js is in.
+    expect(read('main/index.js')).toContain('worker-thread.js');
+  });
+
   it('bundles the preload as CommonJS, as sandboxed preloads require', () => {
     const preload = read('preload/index.cjs');
     expect(preload).toMatch(/require\(["']electron["']\)/);

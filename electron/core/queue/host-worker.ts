@@ -1,18 +1,13 @@
 import type { AppStatus } from '../../../shared/contracts/app.ts';
-import { channelSecretName } from '../channels/adapter.ts';
-import type { FanoutFactory } from '../channels/email/services.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SqlDb } from '../store/sql.ts';
-import { createQueueWorker, type QueueWorkerOptions } from './worker.ts';
+import { createWorkerOnStore, type WorkerTuning } from './worker-on-store.ts';
+import type { WorkerReads } from './worker-reads.ts';
 
 /** The tuning an interactive host may pass to its worker (the wiring comes from the core). */
-export type HostWorkerOptions = Omit<
-  QueueWorkerOptions,
-  'db' | 'channels' | 'credentials' | 'logger' | 'onChange' | 'fanout'
->;
+export type HostWorkerOptions = WorkerTuning;
 
 export type HostWorkerStatus = AppStatus['worker'];
 
@@ -26,28 +21,27 @@ export interface HostWorker {
 export type HostWorkerDeps = {
   db: SqlDb;
   channels: ChannelRegistry;
-  secrets: SecretStore;
+  /** Channel secrets, the unsubscribe key and the public address. */
+  reads: WorkerReads;
   events: EventBus;
   logger: Logger;
   options: HostWorkerOptions;
-  /** Email recipients and unsubscribe key for the email channel. */
-  fanout?: FanoutFactory;
 };
 
 /**
- * Runs the same worker as `npm run worker` inside the desktop app or the web
- * host. It shares the core's event bus, so each change it makes reaches the
- * open windows as `delivery.changed`, exactly like a person's action does.
+ * Runs the same worker as `npm run worker` inside the host's own thread (the
+ * tests' choice, and `--worker-in-process`; the hosts default to a worker
+ * thread, `thread-worker.ts`). It shares the core's event bus, so each change
+ * it makes reaches the open windows as `delivery.changed`.
  */
 export function startHostWorker(deps: HostWorkerDeps): HostWorker {
-  const worker = createQueueWorker({
-    ...deps.options,
+  const worker = createWorkerOnStore({
     db: deps.db,
     channels: deps.channels,
-    credentials: (targetId, name) => deps.secrets.get(channelSecretName(targetId, name)),
+    reads: deps.reads,
     logger: deps.logger,
     onChange: (change) => deps.events.emit('delivery.changed', change),
-    ...(deps.fanout ? { fanout: deps.fanout } : {}),
+    tuning: deps.options,
   });
   let state: HostWorkerStatus['state'] = 'running';
   let stopped: Promise<void> | undefined;

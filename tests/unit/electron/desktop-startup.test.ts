@@ -30,13 +30,19 @@ let userData: string;
 let logs: LogRecord[];
 let runs: DesktopRun[];
 
-async function start(argv: string[] = ['town-crier'], env: Record<string, string | undefined> = {}) {
+/** Starts the app; the queue worker runs on the main thread unless `worker` says otherwise (a thread takes seconds to load). */
+async function start(
+  argv: string[] = ['town-crier'],
+  env: Record<string, string | undefined> = {},
+  worker: { workerInProcess?: boolean; workerThreadEntry?: string | URL } = { workerInProcess: true },
+) {
   const run = await startDesktop(electron, {
     argv,
     env,
     mainDir: MAIN_DIR,
     platform: 'linux',
     logSink: (r) => logs.push(r),
+    ...worker,
   });
   runs.push(run);
   return run;
@@ -59,7 +65,7 @@ async function quit() {
   const before = electron.app.quitCalls;
   const event = fakeEvent({});
   electron.app.emit('will-quit', event);
-  await vi.waitFor(() => expect(electron.app.quitCalls).toBe(before + 1));
+  await vi.waitFor(() => expect(electron.app.quitCalls).toBe(before + 1), { timeout: 30_000 });
   return event;
 }
 
@@ -219,6 +225,49 @@ describe('shutdown', () => {
       ok: false,
       error: { code: 'internal' },
     });
+  });
+
+  it('runs the worker in a thread by default, from worker-thread.js beside the main bundle', async () => {
+    const run = running(await start(['town-crier'], {}, {}));
+    // MAIN_DIR is not a real build: the thread cannot load, which the app logs plainly and retries after a pause.
+    await vi.waitFor(
+      () =>
+        expect(logs).toContainEqual(
+          expect.objectContaining({
+            level: 'error',
+            message:
+              'The queue worker thread stopped unexpectedly; its claims will be picked up again when their leases expire',
+          }),
+        ),
+      { timeout: 20_000 },
+    );
+    const failed = logs.find((r) => r.message === 'The queue worker thread failed');
+    expect(JSON.stringify(failed?.data)).toContain(join(MAIN_DIR, 'worker-thread.js'));
+    const core = await signedIn(run.core);
+    await expect(core.call('app.status', {})).resolves.toEqual({
+      ok: true,
+      value: { worker: { state: 'stopped', sending: 0 } },
+    });
+    await quit();
+  });
+
+  it('runs the worker thread from the given entry, and stops it on quit', { timeout: 60_000 }, async () => {
+    const entry = new URL('../../../electron/hosts/worker-thread.ts', import.meta.url);
+    const run = running(await start(['town-crier'], {}, { workerThreadEntry: entry }));
+    const core = await signedIn(run.core);
+    await vi.waitFor(() => expect(run.core.services.workerThread?.readyCount()).toBe(1), { timeout: 40_000 });
+    await expect(core.call('app.status', {})).resolves.toEqual({
+      ok: true,
+      value: { worker: { state: 'running', sending: 0 } },
+    });
+    const thread = run.core.services.workerThread?.thread();
+    const exited = new Promise<number>((done) => thread?.once('exit', done));
+    await quit();
+    expect(await exited).toBe(0);
+    // The worker's own log lines, from the thread, reach the app's log.
+    expect(logs).toContainEqual(
+      expect.objectContaining({ area: 'desktop.core.worker.thread.queue', message: 'Queue worker stopped' }),
+    );
   });
 
   it('lets the second will-quit through', async () => {

@@ -1,7 +1,7 @@
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import type { SettingsStore } from '../../settings/settings-store.ts';
 import type { SqlDb } from '../../store/sql.ts';
-import { unsubscribeKey } from '../../email/unsubscribe-token.ts';
+import { readsFromStores, unsubscribeKeyFrom, type WorkerReads } from '../../queue/worker-reads.ts';
 import { createRecipientStore, type RecipientStore } from './recipient-store.ts';
 
 /**
@@ -23,10 +23,15 @@ export type FanoutServices = {
 export type FanoutFactory = () => Promise<Omit<FanoutServices, 'shouldStop'>>;
 
 export function createFanoutFactory(deps: { db: SqlDb; secrets: SecretStore; settings: SettingsStore }): FanoutFactory {
-  const recipients = createRecipientStore(deps.db);
+  return fanoutFactoryFromReads(deps.db, readsFromStores(deps.secrets, deps.settings));
+}
+
+/** The same through a reader: a worker thread asks its host for the address and the key. */
+export function fanoutFactoryFromReads(db: SqlDb, reads: WorkerReads): FanoutFactory {
+  const recipients = createRecipientStore(db);
   return async () => ({
     recipients,
-    publicBaseUrl: (await deps.settings.read()).publicBaseUrl,
-    unsubscribeKey: () => unsubscribeKey(deps.secrets),
+    publicBaseUrl: await reads.publicBaseUrl(),
+    unsubscribeKey: () => unsubscribeKeyFrom(reads),
   });
 }
