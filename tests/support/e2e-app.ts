@@ -122,6 +122,8 @@ export function useE2eApp(
     },
     async open(openOptions = {}) {
       const page = await need(browser, 'Chromium').newPage({ viewport: { width: 1280, height: 860 } });
+      // Actions wait for the page to be ready; on a loaded 2-core CI machine that can take longer than Playwright's 30 s.
+      page.setDefaultTimeout(60_000);
       const token = openOptions.signedIn === false ? null : (openOptions.session ?? need(session, 'Set-up'));
       // The page keeps its session in this tab's sessionStorage, exactly where signing in puts it.
       // Only the top frame: the email preview is a sandboxed frame with no storage at all.
