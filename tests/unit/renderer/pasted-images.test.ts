@@ -7,7 +7,7 @@ import {
 } from '../../../renderer/src/features/updates/pasted-images.ts';
 import { makePng } from '../../support/images.ts';
 
-const PNG = makePng(2, 2, [1, 2, 3]);
+const PNG = makePng(4, 3, [1, 2, 3]);
 
 describe('images in pasted HTML', () => {
   it('turns data: images into files with their exact bytes and counts every other picture as left out', async () => {
@@ -16,12 +16,22 @@ describe('images in pasted HTML', () => {
       `<IMG SRC='https://tracker.example.com/p.gif?a=1&amp;b=2'><img src=//cdn.example/x.png>` +
       '<img alt="no source"><img src="/relative.png">';
     const found = imagesInPastedHtml(html);
-    expect(found.remote).toBe(4);
+    expect(found).toMatchObject({ remote: 4, pixels: 0 });
     expect(found.embedded).toHaveLength(1);
     const [file] = found.embedded;
     expect(file?.name).toBe('pasted image 1');
     expect(file?.type).toBe('image/png');
     expect(Buffer.from(await (file as File).arrayBuffer()).equals(PNG)).toBe(true);
+  });
+
+  it('leaves out spacer and tracking pixels carried inside the HTML (2×2 or smaller), saying nothing of them', () => {
+    const pixel = makePng(1, 1, [0, 0, 0]).toString('base64');
+    const found = imagesInPastedHtml(
+      `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><img src="data:image/png;base64,${pixel}">` +
+        `<img src="data:image/png;base64,${makePng(3, 2, [0, 0, 0]).toString('base64')}">`,
+    );
+    expect(found).toMatchObject({ remote: 0, pixels: 2 });
+    expect(found.embedded).toHaveLength(1);
   });
 
   it('keeps a non-base64 data: URL as its bytes (the upload then refuses an SVG), and bad base64 as an empty file', async () => {

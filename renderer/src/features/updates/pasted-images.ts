@@ -1,3 +1,5 @@
+import { sniffImage } from '../../../../shared/media/image-type.ts';
+
 /**
  * Images that arrive by pasting or dropping, before they go through the same
  * upload as "Insert image" (`useAddImage`: real type from the bytes, 10 MB).
@@ -36,7 +38,12 @@ export type PastedHtmlImages = {
   embedded: File[];
   /** Images whose address is on another website (or anywhere else): left out, never fetched. */
   remote: number;
+  /** Spacer and tracking pixels (2×2 or smaller) carried inside the HTML: left out, unseen anyway. */
+  pixels: number;
 };
+
+/** The largest picture taken for a spacer or tracking pixel rather than something a reader should see. */
+const PIXEL_SIZE = 2;
 
 const IMG_TAG = /<img\b[^>]*>/gi;
 const SRC_ATTR = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
@@ -46,18 +53,32 @@ const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*?),([\s\S]*)$/i;
 export function imagesInPastedHtml(html: string): PastedHtmlImages {
   const embedded: File[] = [];
   let remote = 0;
+  let pixels = 0;
   for (const tag of html.match(IMG_TAG) ?? []) {
     const match = SRC_ATTR.exec(tag);
     const src = decodeEntities((match?.[1] ?? match?.[2] ?? match?.[3] ?? '').trim());
-    const file = src ? fileFromDataUrl(src, embedded.length + 1) : null;
-    if (file) embedded.push(file);
-    else remote++;
+    const data = src ? dataUrlBytes(src) : null;
+    if (!data) {
+      remote++;
+      continue;
+    }
+    const sniffed = sniffImage(data.bytes);
+    if (sniffed?.width !== undefined && sniffed.width <= PIXEL_SIZE && (sniffed.height ?? 0) <= PIXEL_SIZE) {
+      pixels++;
+      continue;
+    }
+    embedded.push(new File([data.bytes], `pasted image ${embedded.length + 1}`, { type: data.type }));
   }
-  return { embedded, remote };
+  return { embedded, remote, pixels };
 }
 
 /** The bytes of a `data:` URL as a file named "pasted image N", or null for any other address. */
 export function fileFromDataUrl(url: string, n: number): File | null {
+  const data = dataUrlBytes(url);
+  return data ? new File([data.bytes], `pasted image ${n}`, { type: data.type }) : null;
+}
+
+function dataUrlBytes(url: string): { type: string; bytes: Uint8Array<ArrayBuffer> } | null {
   const parts = DATA_URL.exec(url);
   if (!parts) return null;
   const [, type = '', params = '', payload = ''] = parts;
@@ -73,7 +94,7 @@ export function fileFromDataUrl(url: string, n: number): File | null {
     // Not valid base64 or percent-encoding: an empty file, which the upload explains is not an image.
     bytes = new Uint8Array(0);
   }
-  return new File([bytes], `pasted image ${n}`, { type: type.toLowerCase() });
+  return { type: type.toLowerCase(), bytes };
 }
 
 function decodeEntities(text: string): string {
