@@ -144,6 +144,7 @@ test('every preview and the checks, with the Mastodon counter at the instance’
   await page.getByRole('tab', { name: 'Email' }).click();
   const frame = page.frameLocator('iframe[title="Email preview"]');
   await expect.poll(() => frame.locator('figcaption').textContent(), SLOW).toBe('The signed diversion, in blue');
+  await page.screenshot({ path: 'test-results/compose-email-html.png', fullPage: true });
   await page.getByRole('tab', { name: 'Plain text' }).click();
   await expect
     .poll(() => page.locator('.email-text').textContent(), SLOW)

@@ -68,6 +68,8 @@ test('a pasted image file is uploaded, shows "Alt text missing" until described,
   await body.getByRole('button', { name: 'Add alt text' }).click();
   await page.getByLabel('Alt text for image 1').fill('Map of the diversion from the A6 via the A34');
   await page.getByLabel('Caption (optional)').fill('The signed diversion, in blue');
+  await page.screenshot({ path: 'test-results/images-alt-and-caption.png', fullPage: true });
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Save alt text' }).click();
   await expect.poll(() => body.getByText('Alt text missing').count(), SLOW).toBe(0);
   await expect
@@ -158,7 +160,10 @@ test('a dropped image is uploaded where it lands; a dropped file too large or no
   await expect.poll(() => images.first().getAttribute('alt'), SLOW).toBe('A gritter on the A6');
   await expect.poll(() => body.textContent(), SLOW).toContain('Words I do not want to lose.');
   // It landed where it was dropped: below the line of text.
-  expect(await body.evaluate((el) => Array.from(el.children).map((c) => c.tagName))).toEqual(['P', 'FIGURE']);
+  const blocks = await body.evaluate((el) =>
+    Array.from(el.children).map((c) => (c.querySelector('figure.body-image') ? 'image' : c.textContent)),
+  );
+  expect(blocks.slice(0, 2)).toEqual(['Words I do not want to lose.', 'image']);
   await waitForSaved(page);
   expect(await axeViolations(page)).toEqual([]);
 });
