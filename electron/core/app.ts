@@ -198,7 +198,7 @@ export function createCore(deps: CoreDeps): Core {
       channelTestTimeoutMs: deps.channelTestTimeoutMs,
     }),
     ...createMediaHandlers(createMediaService({ db: deps.db, logger: logger.child('media'), now })),
-    ...createCheckHandlers({ updates, settings: deps.settings }),
+    ...createCheckHandlers({ db: deps.db, updates, settings: deps.settings }),
     ...createPeopleHandlers(people),
     ...createReviewHandlers(review),
     ...createAuditHandlers(deps.db, audit),

@@ -82,6 +82,18 @@ export function measure(kind: ChannelKind, text: string, options: MeasureOptions
   }
 }
 
+/**
+ * The limits that let a post go to every one of several channels: the
+ * smallest known limit of each kind (two Mastodon accounts on different
+ * instances, say). A kind no channel told us of keeps its default.
+ */
+export function strictestLimits(known: readonly MeasureOptions[]): MeasureOptions {
+  const mastodon = known
+    .map((k) => k.mastodonLimit)
+    .filter((n): n is number => n !== undefined && Number.isInteger(n) && n > 0);
+  return mastodon.length > 0 ? { mastodonLimit: Math.min(...mastodon) } : {};
+}
+
 function mastodonLimitFrom(options: MeasureOptions): number {
   const limit = options.mastodonLimit;
   return limit !== undefined && Number.isInteger(limit) && limit > 0 ? limit : MASTODON_DEFAULT_LIMIT;

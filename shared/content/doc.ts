@@ -180,8 +180,8 @@ export function sanitizeDoc(doc: Doc): { doc: Doc; removedLinks: string[] } {
       case 'blockquote':
         return { type: 'blockquote', content: block.content.map(cleanBlock) };
       case 'image': {
-        // Only the known attributes survive; an empty caption is no caption.
-        const caption = block.attrs.caption?.trim();
+        // Only the known attributes survive; a caption is one line of plain text, and an empty one is no caption.
+        const caption = captionText(block.attrs.caption ?? '');
         return {
           type: 'image',
           attrs: { src: block.attrs.src, alt: block.attrs.alt, ...(caption ? { caption } : {}) },
@@ -191,6 +191,22 @@ export function sanitizeDoc(doc: Doc): { doc: Doc; removedLinks: string[] } {
   };
   const cleanItem = (item: ListItemNode): ListItemNode => ({ type: 'listItem', content: item.content.map(cleanBlock) });
   return { doc: { type: 'doc', content: doc.content.map(cleanBlock) }, removedLinks };
+}
+
+/**
+ * A caption as stored: control characters (a paste gone wrong, or a tampered
+ * client) removed, every run of whitespace one space, trimmed. It is shown as
+ * text under the image on the website and in email, so it is one line; bidi
+ * overrides (which can make text read differently from how it is stored) go too.
+ */
+export function captionText(raw: string): string {
+  return (
+    raw
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function withContent<T extends BlockNode>(block: T, content: InlineNode[] | undefined): T {

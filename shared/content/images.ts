@@ -6,6 +6,8 @@ export type BodyImage = {
   where: string;
   mediaId: string;
   alt: string;
+  /** The caption shown under the image on the website and in email, when there is one. */
+  caption?: string;
 };
 
 /**
@@ -18,7 +20,12 @@ export function imagesOf(doc: Doc): BodyImage[] {
   const visit = (block: BlockNode): void => {
     switch (block.type) {
       case 'image':
-        images.push({ where: `image ${images.length + 1}`, mediaId: mediaIdOf(block.attrs.src), alt: block.attrs.alt });
+        images.push({
+          where: `image ${images.length + 1}`,
+          mediaId: mediaIdOf(block.attrs.src),
+          alt: block.attrs.alt,
+          ...(block.attrs.caption ? { caption: block.attrs.caption } : {}),
+        });
         return;
       case 'bulletList':
       case 'orderedList':
@@ -38,4 +45,18 @@ export function imagesOf(doc: Doc): BodyImage[] {
 /** The distinct media ids a body uses, for loading their bytes once each. */
 export function mediaIdsOf(doc: Doc): string[] {
   return [...new Set(imagesOf(doc).map((i) => i.mediaId))];
+}
+
+/**
+ * The description a social network shows for an image (its alt text field).
+ * A social post has no caption under its images, so the caption is added to
+ * the alt text as "Caption: …" when both fit in the network's limit; when
+ * they do not, the alt text alone is sent (it is what a blind reader needs).
+ */
+export function socialImageDescription(image: Pick<BodyImage, 'alt' | 'caption'>, limit: number): string {
+  const alt = image.alt.trim();
+  const caption = image.caption?.trim();
+  if (!caption) return alt;
+  const joined = alt ? `${alt.replace(/[.!?]?$/, (end) => end || '.')} Caption: ${caption}` : `Caption: ${caption}`;
+  return [...joined].length <= limit ? joined : alt;
 }

@@ -119,8 +119,12 @@ type PlainOptions = { link?: PlainLink | undefined; images: boolean };
 function blockText(block: BlockNode, prefix: string, options: PlainOptions): string {
   const link = options.link;
   switch (block.type) {
-    case 'image':
-      return options.images ? `${prefix}[Image: ${block.attrs.alt.trim() || 'no description'}]` : '';
+    case 'image': {
+      if (!options.images) return '';
+      // The caption is visible text under the image, so plain text keeps it, on the line after.
+      const caption = block.attrs.caption ? `\n${prefix}${block.attrs.caption}` : '';
+      return `${prefix}[Image: ${block.attrs.alt.trim() || 'no description'}]${caption}`;
+    }
     case 'paragraph':
     case 'heading':
       return prefix + inlineText(block.content, link);
@@ -144,7 +148,7 @@ function itemText(item: ListItemNode, prefix: string, options: PlainOptions): st
 
 /**
  * Plain text of a body: paragraphs separated by blank lines, lists marked
- * with "-" or numbers, images as "[Image: <alt text>]".
+ * with "-" or numbers, images as "[Image: <alt text>]" with their caption on the next line.
  */
 export function docToPlainText(doc: Doc): string {
   return plainText(doc, { images: true });

@@ -35,6 +35,7 @@ export const AuditAction = z.enum([
   'subscribers.imported',
   'subscribers.unsubscribed',
   'subscribers.changed',
+  'media.removed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

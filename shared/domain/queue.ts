@@ -62,12 +62,22 @@ export const DeliveryId = z.uuid({ message: 'Must be a delivery id' });
 export const PublicationId = z.uuid({ message: 'Must be a publication id' });
 
 /** One connected account or site that deliveries go to. Secrets are never part of it. */
+/**
+ * What a channel told us about its own limits when it was last tested (a
+ * Mastodon instance's characters a post), in the shape `measure` takes. Empty
+ * until a test has learnt something; the defaults apply meanwhile.
+ */
+export const KnownLimits = z.object({ mastodonLimit: z.number().int().positive().max(1_000_000).optional() });
+export type KnownLimits = z.infer<typeof KnownLimits>;
+
 export const ChannelTarget = z.object({
   id: ChannelTargetId,
   /** The adapter that publishes to it, e.g. 'website.wordpress'. */
   kind: z.string(),
   name: z.string(),
   settings: z.record(z.string(), z.unknown()),
+  /** Limits learnt by "Test connection"; absent until one has run. */
+  knownLimits: KnownLimits.optional(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -255,7 +265,7 @@ export const TestChannelInput = z.union([
 ]);
 
 export const ChannelTestResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), account: z.string().nullable() }),
+  z.object({ ok: z.literal(true), account: z.string().nullable(), limits: KnownLimits.optional() }),
   z.object({ ok: z.literal(false), message: z.string() }),
 ]);
 export type ChannelTestResult = z.infer<typeof ChannelTestResult>;

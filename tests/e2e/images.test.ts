@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../../shared/media/image-type.ts';
 import { axeViolations } from '../support/axe.ts';
@@ -92,15 +95,17 @@ test('a file that is too large or not an image is explained, and nothing typed i
   await page.keyboard.type('Words I do not want to lose.');
 
   const picker = page.getByLabel('Image file');
-  await picker.setInputFiles({
-    name: 'huge.png',
-    mimeType: 'image/png',
-    buffer: makePng(1, 1, [0, 0, 0], Math.round(12.4 * 1024 * 1024)),
-  });
+  // From a file on disk: Chromium reads it itself. Handing 12 MB over as a buffer went through the DevTools
+  // connection as base64 and could pass the 30-second action time-out on a loaded machine.
+  const folder = mkdtempSync(join(tmpdir(), 'town-crier-huge-'));
+  const huge = join(folder, 'huge.png');
+  writeFileSync(huge, makePng(1, 1, [0, 0, 0], Math.round(12.4 * 1024 * 1024)));
+  await picker.setInputFiles(huge);
   const alert = page.getByRole('alert');
   await expect
     .poll(() => alert.textContent())
     .toBe('This image is 12.4 MB. The largest image Town Crier accepts is 10 MB.');
+  rmSync(folder, { recursive: true, force: true });
 
   await picker.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text') });
   await expect.poll(() => alert.textContent(), SLOW).toMatch(/^"notes.png" is not a PNG, JPEG, GIF or WebP image/);

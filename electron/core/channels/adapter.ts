@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ChannelKind } from '../../../shared/channels/kinds.ts';
 import type { Doc } from '../../../shared/content/doc.ts';
+import type { KnownLimits } from '../../../shared/domain/queue.ts';
 import type { Variants } from '../../../shared/domain/variants.ts';
 import type { ImageType } from '../../../shared/media/image-type.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -77,7 +78,12 @@ export type ChannelSecretSpec = {
   readonly maxLength?: number;
 };
 
-export type ConnectionCheck = { ok: true; account?: string } | { ok: false; message: string };
+/**
+ * What "Test connection" found. `limits` is what the channel said of its own
+ * limits (a Mastodon instance's characters a post): the core records it on the
+ * target, and the counters and the pre-send check use it instead of the default.
+ */
+export type ConnectionCheck = { ok: true; account?: string; limits?: KnownLimits } | { ok: false; message: string };
 
 /** Everything an adapter may touch. Built by the worker (or a "Test connection" call) per target. */
 export type ChannelContext<Settings> = {

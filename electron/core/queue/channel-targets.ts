@@ -1,5 +1,5 @@
 import type { ParsedInput } from '../../../shared/contract.ts';
-import type { ChannelTarget, ChannelTestResult } from '../../../shared/domain/queue.ts';
+import { KnownLimits, type ChannelTarget, type ChannelTestResult } from '../../../shared/domain/queue.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import {
   channelSecretName,
@@ -172,7 +172,10 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
       }, testTimeoutMs);
     });
     const tested = adapter.test(ctx).then(
-      (check): ChannelTestResult => (check.ok ? { ok: true, account: check.account ?? null } : check),
+      (check): ChannelTestResult =>
+        check.ok
+          ? { ok: true, account: check.account ?? null, ...(check.limits ? { limits: check.limits } : {}) }
+          : check,
       (error: unknown): ChannelTestResult => ({
         ok: false,
         message: error instanceof Error ? error.message : 'The channel could not be reached.',
@@ -182,7 +185,11 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
       const result = await Promise.race([tested, timedOut]);
       const values = await knownValues();
       return result.ok
-        ? { ok: true, account: result.account === null ? null : scrub(result.account, values) }
+        ? {
+            ok: true,
+            account: result.account === null ? null : scrub(result.account, values),
+            ...(result.limits ? { limits: result.limits } : {}),
+          }
         : { ok: false, message: scrub(result.message, values) };
     } finally {
       clearTimeout(timer);
@@ -233,7 +240,7 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
         const settings = adapter.settingsSchema.safeParse(target.settings);
         if (!settings.success) return { ok: false, message: 'The settings of this channel are no longer valid.' };
         const names = secretSpecsOf(adapter).map((s) => s.name);
-        return runTest(
+        const result = await runTest(
           adapter,
           { id: target.id, name: target.name },
           settings.data,
@@ -243,6 +250,14 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
               (v): v is string => v !== undefined,
             ),
         );
+        // What the channel said of its limits is kept for the counters and the pre-send check. It is a reading
+        // of the channel, not a person's change, so it is logged rather than audited.
+        const limits = result.ok ? KnownLimits.safeParse(result.limits) : undefined;
+        if (limits?.success && result.ok && result.limits) {
+          await createQueueRepository(db).setKnownLimits(target.id, limits.data);
+          logger.info('Channel limits learnt', { targetId: target.id, limits: limits.data });
+        }
+        return result;
       }
       requireRole(actor, ['admin'], 'test channels before connecting them');
       const adapter = adapterOf(input.kind);

@@ -1,6 +1,6 @@
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import { z } from 'zod';
-import type { ChannelTarget, QueueFilter } from '../../../shared/domain/queue.ts';
+import type { ChannelTarget, KnownLimits, QueueFilter } from '../../../shared/domain/queue.ts';
 import type { SqlExecutor, SqlValue } from '../store/sql.ts';
 import {
   DELIVERY_COLUMNS,
@@ -80,7 +80,7 @@ export function createQueueRepository(db: SqlExecutor) {
     /** Connected targets (a disconnected one stays only for the queue's history). */
     async listTargets(): Promise<ChannelTarget[]> {
       const rows = await db.all(
-        `SELECT id, kind, name, settings_json, created_at, updated_at FROM channel_targets
+        `SELECT id, kind, name, settings_json, known_limits_json, created_at, updated_at FROM channel_targets
          WHERE disconnected_at IS NULL ORDER BY name, id`,
       );
       return rows.map(toChannelTarget);
@@ -90,7 +90,7 @@ export function createQueueRepository(db: SqlExecutor) {
     async getTargets(ids: readonly string[], options: { connectedOnly?: boolean } = {}): Promise<ChannelTarget[]> {
       if (ids.length === 0) return [];
       const rows = await db.all(
-        `SELECT id, kind, name, settings_json, created_at, updated_at FROM channel_targets
+        `SELECT id, kind, name, settings_json, known_limits_json, created_at, updated_at FROM channel_targets
          WHERE id IN (${placeholders(ids.length).join(', ')})${options.connectedOnly ? ' AND disconnected_at IS NULL' : ''}`,
         ids,
       );
@@ -114,6 +114,14 @@ export function createQueueRepository(db: SqlExecutor) {
 
     async markTargetDisconnected(targetId: string, time: string): Promise<void> {
       await db.run('UPDATE channel_targets SET disconnected_at = $1, updated_at = $1 WHERE id = $2', [time, targetId]);
+    },
+
+    /** Records what a channel said of its limits ("Test connection"), for the counters and the pre-send check. */
+    async setKnownLimits(targetId: string, limits: KnownLimits): Promise<void> {
+      await db.run('UPDATE channel_targets SET known_limits_json = $1 WHERE id = $2', [
+        JSON.stringify(limits),
+        targetId,
+      ]);
     },
 
     async touchTarget(targetId: string, time: string): Promise<void> {

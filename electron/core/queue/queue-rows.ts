@@ -3,6 +3,7 @@ import {
   AttemptOutcome,
   DeliveryError,
   DeliveryStatus,
+  KnownLimits,
   type ChannelTarget,
   type Delivery,
   type DeliveryAttempt,
@@ -92,9 +93,14 @@ const TargetRow = z.object({
   kind: text,
   name: text,
   settings_json: jsonColumn(z.record(z.string(), z.unknown())),
+  // Limits the channel told us of; a row written before they were learnt (or an unknown shape) means none.
+  known_limits_json: jsonColumn(KnownLimits.nullable()).catch(null).optional(),
   created_at: text,
   updated_at: text,
 });
+
+/** Just the limits a target's channel told us of (see `strictestKnownLimits`). */
+export const KnownLimitsRow = z.object({ known_limits_json: jsonColumn(KnownLimits.nullable()).catch(null) });
 
 /** Parses a channel target row; its settings come back as JSON text or jsonb. */
 export function toChannelTarget(row: Row): ChannelTarget {
@@ -104,6 +110,7 @@ export function toChannelTarget(row: Row): ChannelTarget {
     kind: r.kind,
     name: r.name,
     settings: r.settings_json,
+    ...(r.known_limits_json ? { knownLimits: r.known_limits_json } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

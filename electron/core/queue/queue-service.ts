@@ -1,5 +1,6 @@
 import type { ParsedInput } from '../../../shared/contract.ts';
-import type { Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
+import { strictestLimits } from '../../../shared/channels/limits.ts';
+import type { ChannelTarget, Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
@@ -107,7 +108,12 @@ export function createQueueService(deps: QueueServiceDeps) {
    * rendering and checks as the compose page, so a post over its limit or an
    * image without alt text can never be queued, whatever a UI shows.
    */
-  async function refuseIfNotSendable(tx: SqlExecutor, updateId: string, targetKinds: readonly string[]): Promise<void> {
+  async function refuseIfNotSendable(
+    tx: SqlExecutor,
+    updateId: string,
+    targets: readonly Pick<ChannelTarget, 'kind' | 'knownLimits'>[],
+  ): Promise<void> {
+    const targetKinds = targets.map((t) => t.kind);
     const update = await createUpdatesRepository(tx).get(updateId);
     if (!update) throw new CoreError('not_found', 'That update does not exist (it may have been deleted).');
     // Check every channel the update is written for AND every kind of content the chosen targets will send,
@@ -117,7 +123,9 @@ export function createQueueService(deps: QueueServiceDeps) {
       return contentKind ? [contentKind] : [];
     });
     const checked = Channels.parse([...new Set([...update.channels, ...contentKinds])]);
-    const check = checkUpdateForSending({ ...update, channels: checked }, await deps.readSettings());
+    // Each chosen channel's own limits (a Mastodon instance's), as its last "Test connection" learnt them.
+    const limits = strictestLimits(targets.map((t) => t.knownLimits ?? {}));
+    const check = checkUpdateForSending({ ...update, channels: checked }, await deps.readSettings(), limits);
     if (check.blocking === 0) return;
     const blocking = check.findings.filter((f) => f.severity === 'blocking');
     const list = blocking.map((f) => `${f.where}: ${f.message}`).join(' ');
@@ -200,11 +208,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         const authorisation = input.urgent
           ? 'urgent'
           : await authorisationOf(tx, input.updateId, version, settings, later);
-        await refuseIfNotSendable(
-          tx,
-          input.updateId,
-          targets.map((t) => t.kind),
-        );
+        await refuseIfNotSendable(tx, input.updateId, targets);
         const id = newId();
         const createdAt = time.toISOString();
         await txRepo.insertPublication({

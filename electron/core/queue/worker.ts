@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { lapseUnapproved } from './lapse.ts';
+import { removeUnusedMedia } from '../media/media-cleanup.ts';
 import { hostname } from 'node:os';
 import type { FanoutFactory } from '../channels/email/services.ts';
 import type { ChannelTarget, DeliveryChanged } from '../../../shared/domain/queue.ts';
@@ -42,6 +43,8 @@ export type QueueWorkerOptions = {
   onChange?: (change: DeliveryChanged) => void;
   /** Services for fan-out channels (email recipients, unsubscribe key); absent, email cannot send. */
   fanout?: FanoutFactory;
+  /** How often unused images are removed (media-cleanup.ts): at the first pass, then this often. Default 1 hour. */
+  mediaCleanupEveryMs?: number;
 };
 
 export interface QueueWorker {
@@ -105,6 +108,20 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     woken = true;
     wake?.();
   };
+  const mediaCleanupEveryMs = options.mediaCleanupEveryMs ?? 60 * 60 * 1000;
+  let nextMediaCleanup = 0;
+
+  /** Removes unused images when it is time: a failure is logged and tried again next time, never stops sending. */
+  async function cleanUpMediaIfDue(): Promise<void> {
+    const time = now().getTime();
+    if (time < nextMediaCleanup) return;
+    nextMediaCleanup = time + mediaCleanupEveryMs;
+    try {
+      await removeUnusedMedia({ db: options.db, now, logger: options.logger });
+    } catch (error) {
+      options.logger.error('Unused images could not be removed; the worker will try again later', { error });
+    }
+  }
 
   const bucketFor = (target: ChannelTarget, adapter: ChannelAdapter) => {
     let bucket = buckets.get(target.id);
@@ -165,6 +182,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (stopping) return 0;
     await reapExpiredLeases(env);
     await lapseUnapproved(env);
+    await cleanUpMediaIfDue();
     const targets = await createQueueRepository(options.db).listTargets();
     await runDueLookups(env, new Map(targets.map((t) => [t.id, t])));
     let started = 0;

@@ -17,6 +17,7 @@ import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
 import { hasRole, requireRole, type Actor, type UserActor } from '../people/actor.ts';
 import type { SqlDb, SqlExecutor } from '../store/sql.ts';
+import { strictestKnownLimits } from '../queue/known-limits.ts';
 import { checkUpdateForSending, renderHashOf } from '../updates/check-for-sending.ts';
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import { activeApprovers, insertComment, insertNotifications } from './notifications.ts';
@@ -359,7 +360,7 @@ export function createReviewService(deps: ReviewDeps) {
             [now().toISOString(), 'the channels would now receive something different', update.id],
           );
         }
-        const check = checkUpdateForSending(update, settings);
+        const check = checkUpdateForSending(update, settings, await strictestKnownLimits(tx));
         if (check.blocking > 0) {
           const blocking = check.findings.filter((f) => f.severity === 'blocking');
           throw new CoreError(

@@ -247,6 +247,17 @@ export const migrations: readonly Migration[] = [
            );`
         : 'SELECT 1;',
   },
+  {
+    version: 15,
+    name: 'what a channel told us of its limits; when an image was last used',
+    // known_limits_json: learnt by "Test connection" (a Mastodon instance's characters a post), used by the counters
+    // and the pre-send check. last_used_at: set when an image is added again or saved in a body, so the clean-up of
+    // unused images never removes one that an editor has only just put in.
+    up: (e) => `
+      ALTER TABLE channel_targets ADD COLUMN known_limits_json ${json(e)};
+      ALTER TABLE media ADD COLUMN last_used_at ${time(e)};
+      UPDATE media SET last_used_at = created_at;`,
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DocSchema, type Doc } from '../../../shared/content/doc.ts';
+import { mediaIdsOf } from '../../../shared/content/images.ts';
+import { markMediaUsed } from '../media/media-repository.ts';
 import { Channels, Variants } from '../../../shared/domain/variants.ts';
 import { ReviewState } from '../../../shared/domain/review-state.ts';
 import type { Update, UpdateSummary, UpdateVersion, UpdateVersionSummary } from '../../../shared/domain/update.ts';
@@ -160,6 +162,8 @@ export function createUpdatesRepository(db: SqlExecutor) {
           u.savedBy,
         ],
       );
+      // In the same transaction: the clean-up of unused images waits on (or skips) an image a version now uses.
+      await markMediaUsed(db, mediaIdsOf(u.body), u.updatedAt);
     },
 
     /** Writes a new revision only if the stored one is still `baseRevision`. Returns false on a lost race. */

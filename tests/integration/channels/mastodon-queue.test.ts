@@ -10,7 +10,7 @@ const scope = createScope();
 afterEach(() => scope.dispose());
 
 describe('Mastodon through the queue', () => {
-  it('posts two images with their alt texts as descriptions, publicly and in English', async () => {
+  it('posts two images with their alt texts (and a caption) as descriptions, publicly and in English', async () => {
     const rig = await openMastodonRig(scope, { mediaPolls: 2 });
     const image = await callOk(rig.core, 'media.add', { name: 'bin.png', dataBase64: PNG.toString('base64') });
     const second = Buffer.from(PNG);
@@ -22,7 +22,10 @@ describe('Mastodon through the queue', () => {
         content: [
           { type: 'paragraph', content: [{ type: 'text', text: 'Green bins are collected on Tuesdays.' }] },
           { type: 'image', attrs: { src: `media:${image.id}`, alt: 'A green wheelie bin at the kerb' } },
-          { type: 'image', attrs: { src: `media:${other.id}`, alt: 'The new collection calendar' } },
+          {
+            type: 'image',
+            attrs: { src: `media:${other.id}`, alt: 'The new collection calendar', caption: 'From 5 January' },
+          },
         ],
       },
     });
@@ -35,7 +38,8 @@ describe('Mastodon through the queue', () => {
     const attached = (status?.mediaIds ?? []).map((m) => rig.emulator.media.get(m));
     expect(attached.map((m) => m?.description)).toEqual([
       'A green wheelie bin at the kerb',
-      'The new collection calendar',
+      // A post shows no caption under its images, so the caption goes with the description.
+      'The new collection calendar. Caption: From 5 January',
     ]);
     expect(attached[0]?.bytes).toEqual(PNG);
   });

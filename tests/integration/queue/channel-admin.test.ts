@@ -97,7 +97,11 @@ describe.each(ENGINES)('channels: secrets, test, reconnect, disconnect on $engin
     expect(await h.core.services.secrets.get(`channel.${target.id}.access_token`)).toBe(token);
     const tested = await callOk(h.core, 'channels.test', { targetId: target.id });
     outputs.push(tested);
-    expect(tested).toEqual({ ok: true, account: expect.stringContaining('borsetshire') });
+    expect(tested).toEqual({
+      ok: true,
+      account: expect.stringContaining('borsetshire'),
+      limits: { mastodonLimit: 500 },
+    });
 
     // An author and an approver may test; neither may connect, reconnect or disconnect.
     const author = await colleague(h.core, ['author']);

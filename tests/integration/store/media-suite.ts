@@ -95,6 +95,57 @@ export function defineMediaSuite(harness: StoreHarness): void {
       expect(ok.bodyHtml).toBe(`<figure><img data-media-id="${'d'.repeat(64)}" alt="Logo"></figure>`);
     });
 
+    it('keeps a caption, sanitised by the core, through versions, restore and the content hash', async () => {
+      const { core } = await freshCore();
+      const png = makePng(3, 1, [7, 7, 7]);
+      const { id: mediaId } = await callOk(core, 'media.add', { name: 'a.png', type: '', dataBase64: b64(png) });
+      const body = (caption: string | null): Doc => ({
+        type: 'doc',
+        content: [{ type: 'image', attrs: { src: `media:${mediaId}`, alt: 'A map of the diversion', caption } }],
+      });
+      const v1 = await callOk(core, 'updates.create', { title: 'Road closed', body: body(null) });
+      // A tampered client sends a caption with a line break, a NUL and a bidi override: the core cleans it.
+      const v2 = await callOk(core, 'updates.save', {
+        id: v1.id,
+        baseRevision: v1.revision,
+        title: v1.title,
+        summary: '',
+        body: body(' Diversion\u0000 via\n the A34\u202e '),
+      });
+      expect(v2.body.content[0]).toEqual({
+        type: 'image',
+        attrs: { src: `media:${mediaId}`, alt: 'A map of the diversion', caption: 'Diversion via the A34' },
+      });
+      expect(v2.bodyHtml).toBe(
+        `<figure><img data-media-id="${mediaId}" alt="A map of the diversion"><figcaption>Diversion via the A34</figcaption></figure>`,
+      );
+      expect(v2.contentHash).not.toBe(v1.contentHash);
+      // The same content with the caption changed is a new version with another hash.
+      const v3 = await callOk(core, 'updates.save', {
+        id: v1.id,
+        baseRevision: v2.revision,
+        title: v1.title,
+        summary: '',
+        body: body('Diversion via the A6'),
+      });
+      expect(v3.revision).toBe(3);
+      expect(v3.contentHash).not.toBe(v2.contentHash);
+      const old = await callOk(core, 'updates.version', { id: v1.id, revision: 2 });
+      expect(old.body.content[0]).toMatchObject({ attrs: { caption: 'Diversion via the A34' } });
+      const restored = await callOk(core, 'updates.restore', { id: v1.id, revision: 2, baseRevision: 3 });
+      expect(restored.contentHash).toBe(v2.contentHash);
+      expect(restored.body).toEqual(v2.body);
+      // Too long is refused with the path of the field.
+      const error = await callError(core, 'updates.save', {
+        id: v1.id,
+        baseRevision: restored.revision,
+        title: v1.title,
+        summary: '',
+        body: body('x'.repeat(501)),
+      });
+      expect(error).toMatchObject({ code: 'invalid_input', field: 'body.content.0.attrs.caption' });
+    });
+
     it('updates.check blocks an update whose image has no alt text, naming the image', async () => {
       const { core } = await freshCore();
       const png = makePng(2, 1, [5, 5, 5]);

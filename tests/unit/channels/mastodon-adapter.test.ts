@@ -90,7 +90,12 @@ describe('Mastodon "Test connection"', () => {
       now: () => new Date(),
       signal: new AbortController().signal,
     });
-    expect(await adapter.test(ctx(e.token))).toEqual({ ok: true, account: `@borsetshire@${new URL(e.url).host}` });
+    // The instance's own limit comes back too (the emulator's default, 500), for the counters and the pre-send check.
+    expect(await adapter.test(ctx(e.token))).toEqual({
+      ok: true,
+      account: `@borsetshire@${new URL(e.url).host}`,
+      limits: { mastodonLimit: 500 },
+    });
     const refused = await adapter.test(ctx('wrong'));
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('The access token is invalid') });
     expect(await adapter.test(ctx(undefined))).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measure } from '../../../shared/channels/limits.ts';
+import { measure, strictestLimits } from '../../../shared/channels/limits.ts';
 import { CHANNEL_KINDS, channelDisplayName, isSocialKind } from '../../../shared/channels/kinds.ts';
 
 /*
@@ -190,5 +190,14 @@ describe.each([
     const over = measure(kind, 'a'.repeat(limit + 1));
     expect(over).toMatchObject({ ok: true, remaining: -1 });
     expect(over.warning).toContain(`The ${what} is ${limit + 1} characters`);
+  });
+});
+
+describe('strictestLimits', () => {
+  it('takes the smallest known Mastodon limit of several channels, and nothing when none is known', () => {
+    expect(strictestLimits([{ mastodonLimit: 1000 }, {}, { mastodonLimit: 640 }])).toEqual({ mastodonLimit: 640 });
+    expect(strictestLimits([{}, {}])).toEqual({});
+    expect(strictestLimits([])).toEqual({});
+    expect(strictestLimits([{ mastodonLimit: 0 }, { mastodonLimit: 2.5 }])).toEqual({});
   });
 });

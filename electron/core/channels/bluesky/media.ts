@@ -1,5 +1,5 @@
 import type { BlobRef } from '@atproto/api';
-import { imagesOf } from '../../../../shared/content/images.ts';
+import { imagesOf, socialImageDescription } from '../../../../shared/content/images.ts';
 import { graphemeCount } from '../../../../shared/channels/text.ts';
 import { ChannelError, type ChannelMedia, type PublishContext } from '../adapter.ts';
 import type { BlueskyClient } from './client.ts';
@@ -54,7 +54,8 @@ export async function imagesToPost(ctx: PublishContext<BlueskySettings>): Promis
         'body',
       );
     }
-    images.push({ where: image.where, alt, media });
+    // The caption goes with the alt text where it fits: a post shows no caption under its images.
+    images.push({ where: image.where, alt: socialImageDescription(image, BLUESKY_ALT_TEXT_LIMIT), media });
   }
   if (chosen.length > BLUESKY_MAX_IMAGES) {
     ctx.logger.info('Bluesky takes four images per post; the rest stay on the website', { images: chosen.length });

@@ -64,10 +64,10 @@ export function createMastodonAdapter(): ChannelAdapter<MastodonSettings> {
   const limitsByTarget = new Map<string, InstanceLimits>();
   const progress = createThreadProgress();
 
-  async function instanceLimits(ctx: MastodonContext): Promise<InstanceLimits> {
+  async function instanceLimits(ctx: MastodonContext, fresh = false): Promise<InstanceLimits> {
     const cacheKey = `${ctx.target.id} ${ctx.settings.instanceUrl}`;
     const cached = limitsByTarget.get(cacheKey);
-    if (cached) return cached;
+    if (cached && !fresh) return cached;
     const response = await callMastodon(ctx, { method: 'GET', path: '/api/v2/instance', creates: false });
     const { configuration } = await readAnswer(response, Instance, false);
     const limits = {
@@ -155,7 +155,16 @@ export function createMastodonAdapter(): ChannelAdapter<MastodonSettings> {
           creates: false,
         });
         const account = await readAnswer(response, Account, false);
-        return { ok: true, account: accountHandle(account.acct, ctx.settings.instanceUrl) };
+        const handle = accountHandle(account.acct, ctx.settings.instanceUrl);
+        // The instance's own limit, so the editor and the pre-send check count against it rather than 500.
+        // An instance that will not say keeps the default; the account itself works, so the test still passes.
+        const limits = await instanceLimits(ctx, true).catch((error: unknown) => {
+          ctx.logger.warn('The Mastodon instance did not give its limits', { error });
+          return undefined;
+        });
+        return limits
+          ? { ok: true, account: handle, limits: { mastodonLimit: limits.maxCharacters } }
+          : { ok: true, account: handle };
       } catch (error) {
         return { ok: false, message: error instanceof Error ? error.message : String(error) };
       }

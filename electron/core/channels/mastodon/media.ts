@@ -1,4 +1,4 @@
-import { imagesOf } from '../../../../shared/content/images.ts';
+import { imagesOf, socialImageDescription } from '../../../../shared/content/images.ts';
 import type { ImageType } from '../../../../shared/media/image-type.ts';
 import { ChannelError, type PublishContext } from '../adapter.ts';
 import { callMastodon, MediaAttachment, readAnswer } from './client.ts';
@@ -53,7 +53,8 @@ export function imagesToPost(
       );
     }
   }
-  return chosen;
+  // The caption goes with the alt text where it fits: a post shows no caption under its images.
+  return chosen.map((image) => ({ ...image, alt: socialImageDescription(image, limits.descriptionLimit) }));
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,6 +1,6 @@
 import { renderVariant, type RenderedSocialVariant } from '../../../../shared/channels/variants.ts';
 import { measure } from '../../../../shared/channels/limits.ts';
-import { imagesOf } from '../../../../shared/content/images.ts';
+import { imagesOf, socialImageDescription } from '../../../../shared/content/images.ts';
 import { ChannelError, type ChannelAdapter, type PublishContext, type RenderSource } from '../adapter.ts';
 import { withXApi, X_SECRETS } from './x-client.ts';
 import { classifyXError } from './x-errors.ts';
@@ -71,7 +71,8 @@ async function imagesToSend(ctx: PublishContext<XSettings>): Promise<XImage[]> {
         'body',
       );
     }
-    images.push({ bytes: media.bytes, type: media.type, alt: image.alt });
+    // The caption goes with the alt text where it fits: a post shows no caption under its images.
+    images.push({ bytes: media.bytes, type: media.type, alt: socialImageDescription(image, X_ALT_TEXT_LIMIT) });
   }
   if (chosen.length > X_MAX_IMAGES) {
     ctx.logger.info('X takes four images per post; the rest stay on the website', { images: chosen.length });

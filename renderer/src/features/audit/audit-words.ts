@@ -34,6 +34,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'subscribers.imported': 'Imported subscribers',
   'subscribers.unsubscribed': 'Unsubscribed',
   'subscribers.changed': 'Changed subscribers',
+  'media.removed': 'Removed unused images',
 };
 
 const GROUPS: { prefix: string; label: string }[] = [
@@ -46,6 +47,7 @@ const GROUPS: { prefix: string; label: string }[] = [
   { prefix: 'channel.', label: 'Channels' },
   { prefix: 'settings.', label: 'Settings' },
   { prefix: 'subscribers.', label: 'Subscribers' },
+  { prefix: 'media.', label: 'Images' },
 ];
 
 /** The actions grouped for the filter's `<optgroup>`s, in the order the log's reader thinks of them. */
@@ -98,6 +100,9 @@ export function subjectInWords(
     return title ? `Update “${cut(title, 80)}”` : `Update ${id?.slice(0, 8) ?? ''}`.trim();
   }
   if (entry.subjectType === 'settings' && id === 'approvals') return 'Approval rules';
+  if (entry.subjectType === 'media' && typeof entry.details.count === 'number') {
+    return entry.details.count === 1 ? '1 image' : `${entry.details.count} images`;
+  }
   const kind = entry.subjectType.charAt(0).toUpperCase() + entry.subjectType.slice(1);
   return id ? `${kind} ${id.slice(0, 8)}` : kind;
 }

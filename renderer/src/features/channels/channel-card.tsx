@@ -30,7 +30,14 @@ export function ChannelCard({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const secretSpecs = kind?.secrets ?? [];
 
-  const test = useMutation({ mutationFn: () => client.call('channels.test', { targetId: target.id }) });
+  const test = useMutation({
+    mutationFn: () => client.call('channels.test', { targetId: target.id }),
+    // A test can learn the channel's own limits; the compose counters read them from the list.
+    onSuccess: (result) => {
+      if (result.ok && result.limits) void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
+    },
+  });
+  const postLimit = target.knownLimits?.mastodonLimit;
   const replace = useMutation({
     mutationFn: () => client.call('channels.setSecrets', { targetId: target.id, secrets }),
     onSuccess: () => {
@@ -60,6 +67,11 @@ export function ChannelCard({
       <p className="hint">
         Connected <time dateTime={target.createdAt}>{formatLondon(target.createdAt)}</time>
       </p>
+      {postLimit !== undefined && (
+        <p className="hint">
+          Posts of up to {postLimit.toLocaleString('en-GB')} characters (this server&rsquo;s limit)
+        </p>
+      )}
       <div role="status" className="test-result">
         {test.isPending && 'Testing the connection…'}
         {test.data?.ok === true && (

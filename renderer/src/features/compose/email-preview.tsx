@@ -81,7 +81,10 @@ export function EmailPreview({
           <iframe className="email-frame" title="Email preview" sandbox="" srcDoc={variant.email.html} />
         </Tabs.Content>
         <Tabs.Content value="text">
-          <pre className="email-text">{variant.email.text}</pre>
+          {/* Focusable, so a keyboard can scroll a long plain-text part (WCAG 2.1.1). */}
+          <pre className="email-text" role="region" aria-label="Plain-text email" tabIndex={0}>
+            {variant.email.text}
+          </pre>
         </Tabs.Content>
       </Tabs.Root>
     </div>

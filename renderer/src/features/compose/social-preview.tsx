@@ -93,7 +93,8 @@ export function SocialPreview({
               <span>
                 {name} — post {i + 1} of {total}
               </span>
-              <Counter measure={measure(variant.kind, post)} />
+              {/* Each post against the limit the whole text was measured with (a Mastodon instance's own). */}
+              <Counter measure={measure(variant.kind, post, { mastodonLimit: variant.measure.limit })} />
             </p>
             <p className="post-text">{post}</p>
           </li>

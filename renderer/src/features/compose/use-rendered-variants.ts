@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Finding } from '../../../../shared/content/checks.ts';
 import { mediaIdsOf } from '../../../../shared/content/images.ts';
 import { articleUrl, checkRendered } from '../../../../shared/channels/check-rendered.ts';
+import { strictestLimits } from '../../../../shared/channels/limits.ts';
 import { renderVariants, type RenderedVariant } from '../../../../shared/channels/variants.ts';
 import type { Draft } from '../updates/use-autosave.ts';
 import { useClient } from '../../client-context.tsx';
@@ -18,6 +19,8 @@ export function previewWebsiteUrl(newsUrl: string | null, title: string): string
  * senders use, plus the content checks (the same `checkRendered` the core's
  * pre-send check runs, so images without alt text block here and there).
  * Images show as data: URLs: the email preview is an opaque-origin frame.
+ * Counters use the connected channels' own limits where a "Test connection"
+ * learnt them (a Mastodon instance's), as the core's pre-send check does.
  * Deferred, so typing stays smooth while previews catch up.
  */
 export function useRenderedVariants(draft: Draft): {
@@ -27,6 +30,8 @@ export function useRenderedVariants(draft: Draft): {
 } {
   const client = useClient();
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings.get', {}) });
+  const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
+  const mastodonLimit = strictestLimits((targets.data ?? []).map((t) => t.knownLimits ?? {})).mastodonLimit;
   const deferred = useDeferredValue(draft);
   const mediaIds = useMemo(() => mediaIdsOf(deferred.body), [deferred.body]);
   const imageSrc = useMediaResolver(mediaIds);
@@ -39,7 +44,9 @@ export function useRenderedVariants(draft: Draft): {
       websiteUrl,
       unsubscribeUrl: '{{unsubscribe_url}}',
       imageSrc,
+      ...(mastodonLimit === undefined ? {} : { mastodonLimit }),
     });
-    return { rendered, findings: checkRendered(deferred, rendered), websiteUrl };
-  }, [deferred, organisationName, newsUrl, imageSrc]);
+    const limits = mastodonLimit === undefined ? {} : { mastodonLimit };
+    return { rendered, findings: checkRendered(deferred, rendered, limits), websiteUrl };
+  }, [deferred, organisationName, newsUrl, imageSrc, mastodonLimit]);
 }

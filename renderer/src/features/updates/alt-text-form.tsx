@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/react';
-import { MAX_ALT_TEXT_LENGTH } from '../../../../shared/content/doc.ts';
+import { captionText, MAX_ALT_TEXT_LENGTH, MAX_CAPTION_LENGTH } from '../../../../shared/content/doc.ts';
 
 /** The number of the image at `pos` ("image 2"), counted as the content checks count. */
 function imageNumber(editor: Editor, pos: number): number {
@@ -11,14 +11,20 @@ function imageNumber(editor: Editor, pos: number): number {
   return n;
 }
 
-/** Writes or changes the alt text of the image at `pos`. Opened right after an image is inserted, and from the image itself. */
+/**
+ * Writes or changes the alt text, and the optional caption, of the image at
+ * `pos`. Opened right after an image is inserted, and from the image itself.
+ */
 export function AltTextForm({ editor, pos, onClose }: { editor: Editor; pos: number; onClose: () => void }) {
   const node = editor.state.doc.nodeAt(pos);
   const current = node?.type.name === 'image' && typeof node.attrs.alt === 'string' ? node.attrs.alt : '';
+  const currentCaption =
+    node?.type.name === 'image' && typeof node.attrs.caption === 'string' ? node.attrs.caption : '';
   const [value, setValue] = useState(current);
+  const [caption, setCaption] = useState(currentCaption);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
-  const ids = { input: useId(), hint: useId(), error: useId() };
+  const ids = { input: useId(), hint: useId(), error: useId(), caption: useId(), captionHint: useId() };
   useEffect(() => input.current?.focus(), []);
   if (!node || node.type.name !== 'image') return null;
 
@@ -33,7 +39,7 @@ export function AltTextForm({ editor, pos, onClose }: { editor: Editor; pos: num
       .chain()
       .focus()
       .command(({ tr }) => {
-        tr.setNodeMarkup(pos, undefined, { ...node.attrs, alt });
+        tr.setNodeMarkup(pos, undefined, { ...node.attrs, alt, caption: captionText(caption) || null });
         return true;
       })
       .run();
@@ -65,6 +71,25 @@ export function AltTextForm({ editor, pos, onClose }: { editor: Editor; pos: num
         onChange={(e) => setValue(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            apply();
+          }
+        }}
+      />
+      <label htmlFor={ids.caption}>Caption (optional)</label>
+      <p id={ids.captionHint} className="hint">
+        Shown under the image on the website and in the email, for everyone. Social posts add it to the image
+        description.
+      </p>
+      <input
+        id={ids.caption}
+        type="text"
+        maxLength={MAX_CAPTION_LENGTH}
+        value={caption}
+        aria-describedby={ids.captionHint}
+        onChange={(e) => setCaption(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
             e.preventDefault();
             apply();
           }

@@ -11,6 +11,7 @@ import { EditorToolbar } from './editor-toolbar.tsx';
 import { BodyImage } from './image-node.tsx';
 import { LinkForm } from './link-form.tsx';
 import { cleanPastedHtml } from './paste-cleaner.ts';
+import { filesOf, htmlHasText, imagesInPastedHtml, remoteImagesNotice } from './pasted-images.ts';
 
 /**
  * The rich body: only what the core's body schema accepts (H2/H3, bold,
@@ -29,10 +30,13 @@ export function BodyEditor({
   const [altFor, setAltFor] = useState<number | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const addImage = useAddImage();
   const openLink = useRef(() => setLinkOpen(true));
   const openAlt = useRef((pos: number) => setAltFor(pos));
+  // Set on every render (below), so the editor's paste and drop handlers always reach the current upload.
+  const addFiles = useRef<(files: File[], at: number | null) => void>(() => undefined);
   const editor = useEditor({
     extensions: [
       StarterKit.configure({
@@ -59,6 +63,33 @@ export function BodyEditor({
     editorProps: {
       attributes: { 'aria-labelledby': labelledBy, 'aria-multiline': 'true', role: 'textbox', class: 'body-editor' },
       transformPastedHTML: (html) => cleanPastedHtml(html),
+      // A pasted or dropped image file goes through the same upload as the Image button. Pasted HTML keeps its
+      // text; its data: images are uploaded like files and its other pictures are left out, never fetched.
+      handlePaste: (view, event) => {
+        const html = event.clipboardData?.getData('text/html') ?? '';
+        const files = filesOf(event.clipboardData);
+        if (files.length > 0 && !htmlHasText(html)) {
+          event.preventDefault();
+          addFiles.current(files, null);
+          return true;
+        }
+        if (html) {
+          const { embedded, remote } = imagesInPastedHtml(html);
+          setNotice(remoteImagesNotice(remote));
+          // After the text is in, so the images land after it.
+          if (embedded.length > 0) setTimeout(() => addFiles.current(embedded, null), 0);
+        }
+        return false;
+      },
+      handleDrop: (view, event, _slice, moved) => {
+        if (moved) return false;
+        const files = filesOf(event.dataTransfer);
+        if (files.length === 0) return false;
+        event.preventDefault();
+        const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+        addFiles.current(files, at ? at.pos : null);
+        return true;
+      },
       handleKeyDown: (view, event) => {
         if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
           event.preventDefault();
@@ -80,21 +111,40 @@ export function BodyEditor({
 
   if (!editor) return null;
 
+  /**
+   * Uploads image files one by one (each checked by its bytes and size) and inserts them at `at`, or at the
+   * cursor; the alt-text form opens for the first one. A file that is refused is explained and the rest still go in.
+   */
+  const uploadAndInsert = async (files: File[], at: number | null) => {
+    setImageError(null);
+    setUploading(true);
+    let first: number | null = null;
+    let where = at;
+    try {
+      for (const file of files) {
+        try {
+          const id = await addImage(file);
+          const pos = insertImage(editor, `media:${id}`, where);
+          first ??= pos;
+          where = null;
+        } catch (error) {
+          setImageError(error instanceof Error ? error.message : 'The image could not be added.');
+        }
+      }
+    } finally {
+      setUploading(false);
+    }
+    if (first !== null) setAltFor(first);
+    else editor.commands.focus();
+  };
+  addFiles.current = (files, at) => void uploadAndInsert(files, at);
+
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    setImageError(null);
-    setUploading(true);
-    try {
-      const id = await addImage(file);
-      insertImage(editor, `media:${id}`, setAltFor);
-    } catch (error) {
-      setImageError(error instanceof Error ? error.message : 'The image could not be added.');
-      editor.commands.focus();
-    } finally {
-      setUploading(false);
-    }
+    setNotice(null);
+    await uploadAndInsert([file], null);
   };
 
   return (
@@ -119,6 +169,9 @@ export function BodyEditor({
           {imageError}
         </p>
       )}
+      <p className="editor-alert editor-notice" role="status">
+        {notice}
+      </p>
       {linkOpen && <LinkForm editor={editor} onClose={() => closeForm(editor, () => setLinkOpen(false))} />}
       {altFor !== null && (
         <AltTextForm
@@ -133,20 +186,21 @@ export function BodyEditor({
   );
 }
 
-/** Inserts the image at the cursor, then asks for its alt text straight away. */
-function insertImage(editor: Editor, src: string, askAlt: (pos: number) => void): void {
-  editor
-    .chain()
-    .focus()
-    .insertContent({ type: 'image', attrs: { src, alt: '' } })
-    .run();
+/**
+ * Inserts the image at `at` (where it was dropped) or at the cursor, with no alt text yet ("Alt text missing"
+ * shows until it is written). Returns the image's position, for the alt-text form.
+ */
+function insertImage(editor: Editor, src: string, at: number | null): number | null {
+  const image = { type: 'image', attrs: { src, alt: '', caption: null } };
+  const chain = editor.chain().focus();
+  (at === null ? chain.insertContent(image) : chain.insertContentAt(at, image)).run();
   // The new image is the last one with this source before the cursor.
   let found: number | null = null;
   const cursor = editor.state.selection.from;
   editor.state.doc.descendants((node, pos) => {
     if (node.type.name === 'image' && node.attrs.src === src && pos <= cursor) found = pos;
   });
-  if (found !== null) askAlt(found);
+  return found;
 }
 
 function closeForm(editor: Editor, close: () => void) {

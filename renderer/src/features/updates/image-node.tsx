@@ -9,9 +9,10 @@ export type BodyImageOptions = {
 };
 
 /**
- * An image from our media store ("media:<sha256>") with its alt text. It is
- * never created from HTML (pasted or parsed), only by the Image button, so a
- * remote or tracking image cannot get into a body.
+ * An image from our media store ("media:<sha256>") with its alt text and
+ * optional caption. It is never parsed from HTML: it is created only from an
+ * image file (the Image button, or a file pasted or dropped, uploaded to the
+ * store first), so a remote or tracking image cannot get into a body.
  */
 export const BodyImage = Node.create<BodyImageOptions>({
   name: 'image',
@@ -45,6 +46,7 @@ export const BodyImage = Node.create<BodyImageOptions>({
 function ImageView({ node, selected, getPos, extension }: ReactNodeViewProps) {
   const src = typeof node.attrs.src === 'string' ? node.attrs.src : '';
   const alt = typeof node.attrs.alt === 'string' ? node.attrs.alt : '';
+  const caption = typeof node.attrs.caption === 'string' ? node.attrs.caption : '';
   const { url, error } = useMediaUrl(MEDIA_SRC.test(src) ? mediaIdOf(src) : '');
   const missing = alt.trim().length === 0;
   const editAlt = () => {
@@ -72,6 +74,11 @@ function ImageView({ node, selected, getPos, extension }: ReactNodeViewProps) {
             Edit alt text
           </button>
         </figcaption>
+      )}
+      {caption && (
+        <p className="image-caption">
+          <span className="image-alt-label">Caption:</span> {caption}
+        </p>
       )}
     </NodeViewWrapper>
   );
