@@ -17,6 +17,8 @@ import {
   PublicationPage,
   PublishInput,
   ResolveDelivery,
+  QueueCounts,
+  UpdateChannelSettings,
 } from '../domain/queue.ts';
 import { Empty, method } from './method.ts';
 
@@ -39,6 +41,21 @@ export const queueMethods = {
     ResolveDelivery,
     Delivery,
     'Settle a delivery whose outcome is unknown: it went out, or send it again',
+  ),
+  'queue.counts': method(
+    Empty,
+    QueueCounts,
+    'How many publications each queue filter shows (Failed, Unconfirmed, Scheduled, Today, All)',
+  ),
+  'queue.retract': method(
+    DeliveryRef,
+    Delivery,
+    'Remove a delivered update from its channel (the website page and its feed entry), where the channel can',
+  ),
+  'channels.updateSettings': method(
+    UpdateChannelSettings,
+    ChannelTarget,
+    'Change the name and settings of a connected channel (refused while deliveries to it are being sent)',
   ),
   'channels.list': method(Empty, z.array(ChannelTarget), 'Connected channel targets'),
   'channels.kinds': method(

@@ -62,6 +62,24 @@ export const DeliveryId = z.uuid({ message: 'Must be a delivery id' });
 export const PublicationId = z.uuid({ message: 'Must be a publication id' });
 
 /** One connected account or site that deliveries go to. Secrets are never part of it. */
+/**
+ * What a channel card says about a connected target, from what is stored:
+ * `needs_reconnecting` when its last Test connection failed or a delivery to
+ * it ended waiting for reconnection after its credentials last changed;
+ * `connected` when its last test worked; `not_tested` otherwise.
+ */
+export const ChannelHealth = z.object({
+  state: z.enum(['connected', 'needs_reconnecting', 'not_tested']),
+  /** Why, in a sentence (the failed test's message, or which delivery needs it). */
+  reason: z.string().nullable(),
+  /** What to do next, in a sentence. */
+  nextStep: z.string().nullable(),
+  lastTestedAt: IsoTime.nullable(),
+  /** Deliveries to it waiting in `needs_reauth` now. */
+  waitingForReconnect: z.number().int().nonnegative(),
+});
+export type ChannelHealth = z.infer<typeof ChannelHealth>;
+
 export const ChannelTarget = z.object({
   id: ChannelTargetId,
   /** The adapter that publishes to it, e.g. 'website.wordpress'. */
@@ -70,6 +88,8 @@ export const ChannelTarget = z.object({
   settings: z.record(z.string(), z.unknown()),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  /** Filled in by `channels.list` (the Channels page); absent from the other answers. */
+  health: ChannelHealth.optional(),
 });
 export type ChannelTarget = z.infer<typeof ChannelTarget>;
 
@@ -89,6 +109,8 @@ export const Delivery = z.object({
   lastError: DeliveryError.nullable(),
   /** A delivery this one waits for (a social post that links to the website page). */
   dependsOnDeliveryId: DeliveryId.nullable(),
+  /** When a person had it removed from the channel ("Remove from the website"); it stays `delivered`. */
+  retractedAt: IsoTime.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -200,6 +222,16 @@ export const PublicationPage = z.object({
 
 export const DeliveryRef = z.object({ deliveryId: DeliveryId });
 
+/** How many publications each queue filter shows, from one query (the filter buttons' counts). */
+export const QueueCounts = z.object({
+  all: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  unconfirmed: z.number().int().nonnegative(),
+  scheduled: z.number().int().nonnegative(),
+  today: z.number().int().nonnegative(),
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
 export const ResolveDelivery = z.discriminatedUnion('outcome', [
   z.object({
     deliveryId: DeliveryId,
@@ -262,6 +294,13 @@ export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
 
 export const SetChannelSecrets = z.object({ targetId: ChannelTargetId, secrets: ChannelSecretValues });
 
+/** "Edit settings" of a connected channel: its name and the whole settings object (checked by its adapter). */
+export const UpdateChannelSettings = z.object({
+  targetId: ChannelTargetId,
+  name: z.string().trim().min(1, 'Give the channel a name').max(100),
+  settings: z.record(z.string(), z.unknown()),
+});
+
 /** What `delivery.changed` carries: enough to update a status chip; the detail comes from `queue.get`. */
 export const DeliveryChanged = z.object({
   id: DeliveryId,
@@ -269,6 +308,8 @@ export const DeliveryChanged = z.object({
   targetId: ChannelTargetId,
   status: DeliveryStatus,
   attempts: z.number().int().nonnegative(),
+  /** Set once it was removed from the channel (optional: older processes on the same store do not send it). */
+  retractedAt: IsoTime.nullable().optional(),
   updatedAt: IsoTime,
 });
 export type DeliveryChanged = z.infer<typeof DeliveryChanged>;
