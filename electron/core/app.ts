@@ -31,6 +31,7 @@ import { createFanoutFactory } from './channels/email/services.ts';
 import { createUnsubscribeHandler, type UnsubscribeHandler } from './email/unsubscribe-page.ts';
 import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
+import { describeDelivery, type DeliveryDescription } from './queue/describe-delivery.ts';
 
 export type CoreDeps = {
   db: SqlDb;
@@ -73,6 +74,8 @@ export interface Core {
     audit: AuditLog;
     /** `/u/<token>` for the hosts that serve HTTP (the web host; the headless worker builds its own). */
     email: { unsubscribe: UnsubscribeHandler };
+    /** Channel name and title of a delivery, for the desktop app's system notifications. */
+    deliveries: { describe(deliveryId: string): Promise<DeliveryDescription | undefined> };
   };
   close(): Promise<void>;
 }
@@ -196,7 +199,15 @@ export function createCore(deps: CoreDeps): Core {
     call: (method, input, meta) =>
       dispatch(handlers, method, input, logger, (token) => people.authenticate(token), meta),
     subscribe: (listener) => events.subscribe(listener),
-    services: { updates, secrets: deps.secrets, people, review, audit, email: { unsubscribe } },
+    services: {
+      updates,
+      secrets: deps.secrets,
+      people,
+      review,
+      audit,
+      email: { unsubscribe },
+      deliveries: { describe: (deliveryId) => describeDelivery(deps.db, deliveryId) },
+    },
     // The worker first: its sends in flight record their outcomes (and announce them) before the store goes.
     close: async () => {
       await worker?.stop();
