@@ -259,6 +259,10 @@ export const ChannelKindInfo = z.object({
   settingsSchema: z.record(z.string(), z.unknown()),
   /** The secrets "Connect a channel" asks for, as password fields; all are required. */
   secrets: z.array(ChannelSecretInfo),
+  /** Whose content rules it follows ('website' for a website); null for a channel that takes the master. */
+  contentKind: z.string().nullable(),
+  /** Whether Town Crier can remove what it published there ("Remove from the website"). */
+  canRetract: z.boolean(),
 });
 export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
 

@@ -66,6 +66,8 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
           hint: s.hint,
           maxLength: s.maxLength ?? 2000,
         })),
+        contentKind: adapter.limits.contentKind,
+        canRetract: adapter.retract !== undefined,
       })),
     'channels.create': (input, { actor }) => targets.create(input, actor),
     'channels.test': (input, { actor }) => targets.test(input, actor),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_CHANNEL_ADAPTERS, createChannelRegistry } from '../../../electron/core/channels/registry.ts';
 import { channelAdapters, createHttpSinkAdapter, SINK_KIND } from '../../support/http-sink-channel.ts';
-import { colleague } from '../../support/people.ts';
+import { approveCurrent, colleague } from '../../support/people.ts';
 import { createClock } from '../store/store-suite.ts';
 import { callError, callOk, createScope, ENGINES, openQueueHarness, usePostgres } from './queue-harness.ts';
 
@@ -260,17 +260,19 @@ describe.each(ENGINES)('queue screens core on $engine', ({ engine }) => {
     expect(refused).toMatchObject({ code: 'conflict' });
     expect(refused.message).toMatch(/^Renamed sink is sending a delivery right now with its current settings/);
 
-    // Channel settings say where to publish, not what: an approved update still publishes after a change.
+    // Channel settings say where to publish, not what: an update approved before a change still publishes after it.
     await h.db.run(
       `UPDATE deliveries SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
       [id],
     );
+    const update = await callOk(h.core, 'updates.create', { title: 'Approved before', summary: 'From Monday' });
+    await approveCurrent(h.core, update.id);
     await callOk(h.core, 'channels.updateSettings', {
       targetId: target.id,
       name: 'Renamed sink',
       settings: { url: h.sink.url, timeoutMs: 4000 },
     });
-    const again = await h.publish([changed], { title: 'After the change' });
+    const again = await callOk(h.core, 'queue.publish', { updateId: update.id, targetIds: [target.id] });
     expect(again.authorisation).toBe('approved');
   });
 });

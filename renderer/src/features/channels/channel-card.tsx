@@ -1,10 +1,42 @@
 import { useId, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ChannelKindInfo, ChannelTarget } from '../../../../shared/domain/queue.ts';
+import type { ChannelHealth, ChannelKindInfo, ChannelTarget } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { fieldErrorOf } from './connect-channel-form.tsx';
 import { missingSecrets, SecretFields } from './secret-fields.tsx';
+import { EditSettingsForm } from './edit-settings-form.tsx';
+import { StatusIcon } from '../../components/status-icon.tsx';
+
+const HEALTH_WORDS = {
+  connected: { word: 'Connected', icon: 'ok' },
+  needs_reconnecting: { word: 'Needs reconnecting', icon: 'warn' },
+  not_tested: { word: 'Not tested', icon: 'info' },
+} as const;
+
+/** The card's stored status: icon and word (never colour alone), why, and the next step. */
+function HealthLine({ health }: { health: ChannelHealth }) {
+  const look = HEALTH_WORDS[health.state];
+  return (
+    <div className={`channel-health channel-health-${health.state}`}>
+      <p>
+        <StatusIcon kind={look.icon} /> <strong>{look.word}</strong>
+        {health.lastTestedAt && (
+          <>
+            {' '}
+            · last tested <time dateTime={health.lastTestedAt}>{formatLondon(health.lastTestedAt)}</time>
+          </>
+        )}
+      </p>
+      {health.reason && <p>{health.reason}</p>}
+      {health.nextStep && (
+        <p>
+          <strong>Next step:</strong> {health.nextStep}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /**
  * One connected channel: its name and kind, and Test connection (everyone
@@ -25,12 +57,16 @@ export function ChannelCard({
   const client = useClient();
   const queryClient = useQueryClient();
   const headingId = useId();
-  const [mode, setMode] = useState<'idle' | 'replace' | 'confirm'>('idle');
+  const [mode, setMode] = useState<'idle' | 'replace' | 'confirm' | 'edit'>('idle');
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const secretSpecs = kind?.secrets ?? [];
 
-  const test = useMutation({ mutationFn: () => client.call('channels.test', { targetId: target.id }) });
+  const test = useMutation({
+    mutationFn: () => client.call('channels.test', { targetId: target.id }),
+    // The card's stored status follows the test's result.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['channels', 'list'] }),
+  });
   const replace = useMutation({
     mutationFn: () => client.call('channels.setSecrets', { targetId: target.id, secrets }),
     onSuccess: () => {
@@ -38,6 +74,7 @@ export function ChannelCard({
       setErrors({});
       setMode('idle');
       test.reset();
+      void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
       onNotice(`Saved new credentials for “${target.name}”. Test the connection, then retry its deliveries.`);
     },
     onError: (error) => {
@@ -60,6 +97,7 @@ export function ChannelCard({
       <p className="hint">
         Connected <time dateTime={target.createdAt}>{formatLondon(target.createdAt)}</time>
       </p>
+      {target.health && <HealthLine health={target.health} />}
       <div role="status" className="test-result">
         {test.isPending && 'Testing the connection…'}
         {test.data?.ok === true && (
@@ -116,6 +154,18 @@ export function ChannelCard({
           </div>
         </form>
       )}
+      {mode === 'edit' && kind && (
+        <EditSettingsForm
+          target={target}
+          kind={kind}
+          onCancel={() => setMode('idle')}
+          onDone={(name) => {
+            setMode('idle');
+            test.reset();
+            onNotice(`Saved the settings of “${name}”. Test the connection to check them.`);
+          }}
+        />
+      )}
       {mode === 'confirm' && (
         <div className="confirm-box" role="group" aria-label={`Confirm disconnecting ${target.name}`}>
           <p>
@@ -149,6 +199,11 @@ export function ChannelCard({
           <button type="button" className="button" disabled={test.isPending} onClick={() => test.mutate()}>
             Test connection<span className="visually-hidden"> of {target.name}</span>
           </button>
+          {isAdmin && kind && (
+            <button type="button" className="button" onClick={() => setMode('edit')}>
+              Edit settings<span className="visually-hidden"> of {target.name}</span>
+            </button>
+          )}
           {isAdmin && secretSpecs.length > 0 && (
             <button type="button" className="button" onClick={() => setMode('replace')}>
               Replace credentials<span className="visually-hidden"> of {target.name}</span>

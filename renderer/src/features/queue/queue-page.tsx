@@ -45,6 +45,7 @@ function PublicationRow({ publication }: { publication: Publication }) {
             name={d.targetName}
             status={d.status}
             waiting={isWaitingForWebsite(d, publication.deliveries)}
+            retracted={d.retractedAt !== null}
           />
         ))}
       </span>
