@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
@@ -113,7 +113,16 @@ test('channel card status and Edit settings; publish to the static site, then re
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await dialog.waitFor({ state: 'hidden' });
   expect(pageFolders()).toHaveLength(1);
+  // The site refuses (its folder has gone): the dialog says why, and nothing changes.
+  app.allowConsoleErrors(/status of 409 \(Conflict\)/);
+  renameSync(site, `${site}-moved`);
   await page.getByRole('button', { name: /^Remove from the website/ }).click();
+  await dialog.getByRole('button', { name: 'Yes, remove it' }).click();
+  await dialog
+    .getByRole('alert')
+    .filter({ hasText: /^Council website could not remove it: The site folder .+ does not exist\./ })
+    .waitFor();
+  renameSync(`${site}-moved`, site);
   await dialog.getByRole('button', { name: 'Yes, remove it' }).click();
   await page.getByRole('status').filter({ hasText: 'Removed from Council website.' }).waitFor();
   const removed = page.getByRole('region', { name: /Council website: Removed/ });
