@@ -57,7 +57,16 @@ export const queueMethods = {
     ChannelTarget,
     'Change the name and settings of a connected channel (refused while deliveries to it are being sent)',
   ),
-  'channels.list': method(Empty, z.array(ChannelTarget), 'Connected channel targets'),
+  'channels.list': method(
+    z
+      .object({
+        /** The Channels page also shows disconnected targets (kept for the queue's history); publishing never does. */
+        includeDisconnected: z.boolean().optional(),
+      })
+      .strict(),
+    z.array(ChannelTarget),
+    'Connected channel targets (and, when asked, the disconnected ones kept for the history)',
+  ),
   'channels.kinds': method(
     Empty,
     z.array(ChannelKindInfo),

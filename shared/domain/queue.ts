@@ -63,13 +63,13 @@ export const PublicationId = z.uuid({ message: 'Must be a publication id' });
 
 /** One connected account or site that deliveries go to. Secrets are never part of it. */
 /**
- * What a channel card says about a connected target, from what is stored:
+ * What a channel card says about a target, from what is stored (`disconnected`: kept only for the queue's history):
  * `needs_reconnecting` when its last Test connection failed or a delivery to
  * it ended waiting for reconnection after its credentials last changed;
  * `connected` when its last test worked; `not_tested` otherwise.
  */
 export const ChannelHealth = z.object({
-  state: z.enum(['connected', 'needs_reconnecting', 'not_tested']),
+  state: z.enum(['connected', 'needs_reconnecting', 'not_tested', 'disconnected']),
   /** Why, in a sentence (the failed test's message, or which delivery needs it). */
   reason: z.string().nullable(),
   /** What to do next, in a sentence. */

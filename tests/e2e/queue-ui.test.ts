@@ -200,4 +200,17 @@ test('a failed delivery notifies in the app; filters show live counts and surviv
   ).resolves.toBe(1);
   await page.screenshot({ path: 'docs/screenshots/queue-filters.png' });
   expect(await axeViolations(page)).toEqual([]);
+
+  // Disconnected, the channel stays listed (the queue's history names it) with its status and the next step.
+  await page.getByRole('link', { name: 'Channels', exact: true }).click();
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Social' }) });
+  await card.getByRole('button', { name: /^Disconnect/ }).click();
+  await card.getByRole('button', { name: 'Yes, disconnect Social' }).click();
+  const table = page.getByRole('table', { name: /^Disconnected channels/ });
+  await table.waitFor();
+  await expect(table.getByRole('row', { name: /Social/ }).textContent()).resolves.toContain(
+    'DisconnectedIt was disconnected',
+  );
+  await page.screenshot({ path: 'test-results/channels-disconnected.png', fullPage: true });
+  expect(await axeViolations(page)).toEqual([]);
 }, 240_000);

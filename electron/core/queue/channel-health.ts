@@ -9,6 +9,8 @@ export type StoredHealth = {
   reauthAt: string | null;
   /** Deliveries to it in `needs_reauth` now. */
   waitingForReconnect: number;
+  /** When it was disconnected (kept for the queue's history); null while connected. */
+  disconnectedAt?: string | null;
 };
 
 /**
@@ -24,6 +26,14 @@ export function channelHealth(stored: StoredHealth, options: { hasSecrets: boole
     : 'Check its settings (Edit settings), then Test connection';
   const retry = stored.waitingForReconnect > 0 ? ', then Retry the deliveries waiting for it on the Queue page.' : '.';
   const base = { lastTestedAt: stored.lastTestAt, waitingForReconnect: stored.waitingForReconnect };
+  if (stored.disconnectedAt) {
+    return {
+      ...base,
+      state: 'disconnected',
+      reason: 'It was disconnected: nothing can be published to it, and its passwords and tokens were deleted.',
+      nextStep: 'To publish to it again, connect it again with Connect a channel.',
+    };
+  }
   const testedOkAfterReauth =
     stored.reauthAt !== null &&
     stored.lastTestOk === true &&

@@ -301,9 +301,9 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
       return { ...target, updatedAt: time };
     },
 
-    /** The Channels page: every connected target with its stored status and the next step. */
-    async list(): Promise<ChannelTarget[]> {
-      const rows = await createQueueRepository(db).listTargetsWithHealth();
+    /** The Channels page: every connected target (and disconnected ones, if asked) with its status and the next step. */
+    async list(options: { includeDisconnected?: boolean } = {}): Promise<ChannelTarget[]> {
+      const rows = await createQueueRepository(db).listTargetsWithHealth(options);
       return rows.map(({ target, stored }) => {
         const adapter = channels.get(target.kind);
         return {

@@ -48,7 +48,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
     'queue.resolve': (input, { actor }) => queue.resolve(input, actor),
     'queue.counts': () => queue.counts(),
     'queue.retract': ({ deliveryId }, { actor }) => retract.retract(deliveryId, actor),
-    'channels.list': () => targets.list(),
+    'channels.list': (input) => targets.list(input),
     'channels.updateSettings': (input, { actor }) => targets.updateSettings(input, actor),
     'channels.kinds': async () =>
       channels.list().map((adapter) => ({

@@ -103,15 +103,18 @@ export function createQueueRepository(db: SqlExecutor) {
      * Test connection, and whether a delivery to them ended waiting for
      * reconnection after their credentials last changed.
      */
-    async listTargetsWithHealth(): Promise<{ target: ChannelTarget; stored: StoredHealth }[]> {
+    async listTargetsWithHealth(
+      options: { includeDisconnected?: boolean } = {},
+    ): Promise<{ target: ChannelTarget; stored: StoredHealth }[]> {
       const rows = await db.all(
-        `SELECT t.id, t.kind, t.name, t.settings_json, t.created_at, t.updated_at,
+        `SELECT t.id, t.kind, t.name, t.settings_json, t.created_at, t.updated_at, t.disconnected_at,
            t.last_test_at, t.last_test_ok, t.last_test_message,
            (SELECT count(*) FROM deliveries d WHERE d.target_id = t.id AND d.status = 'needs_reauth') AS waiting,
            (SELECT max(h.at) FROM delivery_history h JOIN deliveries d ON d.id = h.delivery_id
              WHERE d.target_id = t.id AND h.to_status = 'needs_reauth'
                AND h.at > COALESCE(t.credentials_changed_at, t.created_at)) AS reauth_at
-         FROM channel_targets t WHERE t.disconnected_at IS NULL ORDER BY t.name, t.id`,
+         FROM channel_targets t ${options.includeDisconnected ? '' : 'WHERE t.disconnected_at IS NULL'}
+         ORDER BY t.disconnected_at IS NOT NULL, t.name, t.id`,
       );
       return rows.map((row) => ({
         target: toChannelTarget(row),
@@ -121,6 +124,7 @@ export function createQueueRepository(db: SqlExecutor) {
           lastTestMessage: row.last_test_message === null ? null : String(row.last_test_message),
           reauthAt: row.reauth_at === null ? null : String(row.reauth_at),
           waitingForReconnect: Number(row.waiting ?? 0),
+          disconnectedAt: row.disconnected_at === null ? null : String(row.disconnected_at),
         },
       }));
     },

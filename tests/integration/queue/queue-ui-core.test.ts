@@ -216,6 +216,15 @@ describe.each(ENGINES)('queue screens core on $engine', ({ engine }) => {
     });
     const audit = await callOk(h.core, 'audit.list', { action: 'channel.tested' });
     expect(audit.items.map((e) => e.details.ok)).toEqual([false, true, true]);
+
+    // Disconnected (its delivery keeps it for the history): gone from the list, shown as such when asked.
+    await callOk(h.core, 'channels.remove', { targetId: target.id });
+    expect((await callOk(h.core, 'channels.list', {})).map((t) => t.id)).not.toContain(target.id);
+    const all = await callOk(h.core, 'channels.list', { includeDisconnected: true });
+    expect(all.find((t) => t.id === target.id)?.health).toMatchObject({
+      state: 'disconnected',
+      nextStep: 'To publish to it again, connect it again with Connect a channel.',
+    });
   });
 
   it('edits a channel’s settings: checked by the adapter, audited, refused while sending, approvals unaffected', async () => {

@@ -13,6 +13,18 @@ const stored = (over: Partial<StoredHealth> = {}): StoredHealth => ({
 });
 
 describe('channel health', () => {
+  it('says a disconnected channel is disconnected, whatever else is stored', () => {
+    const gone = stored({
+      disconnectedAt: '2026-11-27T01:00:00.000Z',
+      lastTestOk: false,
+      reauthAt: '2026-11-26T00:00:00.000Z',
+    });
+    expect(channelHealth(gone, { hasSecrets: true })).toMatchObject({
+      state: 'disconnected',
+      nextStep: 'To publish to it again, connect it again with Connect a channel.',
+    });
+  });
+
   it('is not tested until a Test connection ran', () => {
     expect(channelHealth(stored(), { hasSecrets: true })).toMatchObject({
       state: 'not_tested',

@@ -12,10 +12,11 @@ const HEALTH_WORDS = {
   connected: { word: 'Connected', icon: 'ok' },
   needs_reconnecting: { word: 'Needs reconnecting', icon: 'warn' },
   not_tested: { word: 'Not tested', icon: 'info' },
+  disconnected: { word: 'Disconnected', icon: 'blocked' },
 } as const;
 
 /** The card's stored status: icon and word (never colour alone), why, and the next step. */
-function HealthLine({ health }: { health: ChannelHealth }) {
+export function HealthLine({ health }: { health: ChannelHealth }) {
   const look = HEALTH_WORDS[health.state];
   return (
     <div className={`channel-health channel-health-${health.state}`}>
