@@ -78,7 +78,7 @@ test('channel card status and Edit settings; publish to the static site, then re
   await expect.poll(() => edit.locator('.error-text').first().textContent()).toMatch(/^Folder: /);
   await edit.getByLabel('Folder', { exact: true }).fill(site);
   await edit.getByLabel('Site title', { exact: true }).fill('Stockport Council news');
-  await page.screenshot({ path: 'docs/screenshots/channel-edit.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/channel-edit.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
   await edit.getByRole('button', { name: 'Save settings' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved the settings of “Council website”.' }).waitFor();
@@ -108,7 +108,7 @@ test('channel card status and Edit settings; publish to the static site, then re
   await page.getByRole('button', { name: /^Remove from the website/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Remove “Fete cancelled” from the website?' });
   await dialog.waitFor();
-  await page.screenshot({ path: 'docs/screenshots/retract.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/retract.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -174,7 +174,7 @@ test('a failed delivery notifies in the app; filters show live counts and surviv
     'Social: “Library hours change” failed to send.',
   );
   await notice.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'docs/screenshots/notification.png' });
+  await page.screenshot({ path: 'test-results/notification.png' });
   expect(await axeViolations(page)).toEqual([]);
   await notice.getByRole('link', { name: 'Open the publication' }).click();
   await page.getByRole('region', { name: /Social: Failed/ }).waitFor();
@@ -198,7 +198,7 @@ test('a failed delivery notifies in the app; filters show live counts and surviv
   await expect(
     page.getByRole('list', { name: 'Publications' }).getByRole('link', { name: 'Library hours change' }).count(),
   ).resolves.toBe(1);
-  await page.screenshot({ path: 'docs/screenshots/queue-filters.png' });
+  await page.screenshot({ path: 'test-results/queue-filters.png' });
   expect(await axeViolations(page)).toEqual([]);
 
   // Disconnected, the channel stays listed (the queue's history names it) with its status and the next step.
