@@ -14,6 +14,7 @@ import { createMemorySettingsStore } from '../electron/core/settings/settings-st
 import { openStore } from '../electron/core/store/open-store.ts';
 import { OUTBOX_TAIL_SQL } from '../electron/core/event-relay.ts';
 import { createUpdatesRepository } from '../electron/core/updates/updates-repository.ts';
+import { createQueueRepository } from '../electron/core/queue/queue-repository.ts';
 import { contentHashOf } from '../electron/core/updates/content-hash.ts';
 import type { Doc } from '../shared/content/doc.ts';
 import { docToHtml, docToPlainText } from '../shared/content/render.ts';
@@ -226,6 +227,71 @@ try {
     baseline: idleTail,
     ratio: prune / idleTail,
     note: 'baseline: the tail; the prune runs every 75 s per process',
+  });
+
+  // The queue's filter counts (queue.counts, one query) over 10,000 publications, re-read on every delivery.changed.
+  const targetId = randomUUID();
+  const statuses = ['delivered', 'delivered', 'delivered', 'failed', 'unconfirmed', 'scheduled', 'queued'] as const;
+  await db.transaction(async (tx) => {
+    const repo = createQueueRepository(tx);
+    const t0 = new Date().toISOString();
+    await repo.insertTarget({
+      id: targetId,
+      kind: 'website.static',
+      name: 'Bench',
+      settings: {},
+      createdAt: t0,
+      updatedAt: t0,
+    });
+    const version = await repo.currentVersion(id);
+    if (!version) throw new Error('no version to publish');
+    for (let i = 0; i < 10_000; i++) {
+      const publicationId = randomUUID();
+      const at = new Date(Date.now() - i * 60_000).toISOString();
+      await repo.insertPublication({
+        id: publicationId,
+        updateId: id,
+        updateRevision: version.revision,
+        contentHash: version.contentHash,
+        scheduledAt: null,
+        createdAt: at,
+        createdBy: null,
+        authorisation: 'approved',
+        urgentReason: null,
+      });
+      const deliveryId = randomUUID();
+      await repo.insertDelivery({
+        id: deliveryId,
+        publicationId,
+        targetId,
+        status: 'queued',
+        attemptLimit: 5,
+        nextAttemptAt: at,
+        idempotencyKey: randomUUID(),
+        dependsOnDeliveryId: null,
+        createdAt: at,
+      });
+      await tx.run('UPDATE deliveries SET status = $1 WHERE id = $2', [
+        statuses[i % statuses.length] ?? 'queued',
+        deliveryId,
+      ]);
+    }
+  });
+  const firstQueuePage = await timeEach(50, async () => {
+    const r = await call('queue.list', { limit: 200 });
+    if (!r.ok) throw new Error(r.error.message);
+  });
+  const counts = await timeEach(50, async () => {
+    const r = await call('queue.counts', {});
+    if (!r.ok) throw new Error(r.error.message);
+  });
+  rows.push({
+    name: 'queue.counts, 10,000 publications',
+    unit: 'ms/op',
+    value: counts,
+    baseline: firstQueuePage,
+    ratio: counts / firstQueuePage,
+    note: 'baseline: queue.list first page of 200 (what the Queue screen reads anyway)',
   });
 
   ro.close();

@@ -32,6 +32,7 @@ import { createChannelRegistry } from './channels/registry.ts';
 import { startHostWorker, type HostWorker, type HostWorkerOptions } from './queue/host-worker.ts';
 import { startThreadWorker, type ThreadHostWorker, type WorkerThreadConfig } from './queue/thread-worker.ts';
 import { readsFromStores } from './queue/worker-reads.ts';
+import { describeDelivery, type DeliveryDescription } from './queue/describe-delivery.ts';
 
 export type CoreDeps = {
   db: SqlDb;
@@ -82,6 +83,8 @@ export interface Core {
     email: { unsubscribe: UnsubscribeHandler };
     /** The worker thread, when the core runs one (tests end it abruptly to check the restart). */
     workerThread?: ThreadHostWorker;
+    /** Channel name and title of a delivery, for the desktop app's system notifications. */
+    deliveries: { describe(deliveryId: string): Promise<DeliveryDescription | undefined> };
   };
   close(): Promise<void>;
 }
@@ -217,6 +220,7 @@ export function createCore(deps: CoreDeps): Core {
       audit,
       email: { unsubscribe },
       ...(workerThread ? { workerThread } : {}),
+      deliveries: { describe: (deliveryId) => describeDelivery(deps.db, deliveryId) },
     },
     // The worker first: its sends in flight record their outcomes (and announce them) before the store goes.
     close: async () => {

@@ -8,6 +8,7 @@ import { rendererPageUrl, resolveRendererLocation, type RendererLocation } from 
 import { openExternalIfSafe, type ExternalOpener } from './external-url.ts';
 import { createSenderCheck, forwardEvents, registerDesktopIpc, sendAppCommand } from './ipc.ts';
 import { DOCUMENTATION_URL, installMenu, type MenuApi } from './menu.ts';
+import { startDeliveryNotifications, type NotificationConstructor } from './notifications.ts';
 import { createDesktopSecretStore, secretStorageProblem, type SafeStorageLike } from './secrets.ts';
 import { openElectronSettingsStore } from './settings.ts';
 import { createMainWindow, type WindowConstructor, type WindowLike } from './window.ts';
@@ -40,6 +41,7 @@ export type DesktopElectron = {
   Menu: MenuApi<unknown>;
   safeStorage: SafeStorageLike;
   shell: ExternalOpener;
+  Notification: NotificationConstructor;
 };
 
 export type DesktopOptions = {
@@ -206,8 +208,21 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
     });
     window = created;
     const stopEvents = forwardEvents(running, created.webContents);
+    // A system notification when a delivery needs a person; a click opens its publication in the window.
+    const stopNotifications = startDeliveryNotifications({
+      subscribe: (listener) => running.subscribe(listener),
+      describe: (deliveryId) => running.services.deliveries.describe(deliveryId),
+      Notification: electron.Notification,
+      onOpen: (publicationId) => {
+        if (!window || window.isDestroyed()) return;
+        focusWindow(window);
+        sendAppCommand(window.webContents, { command: 'open-publication', publicationId });
+      },
+      logger: logger.child('notifications'),
+    });
     created.on('closed', () => {
       stopEvents();
+      stopNotifications();
       if (window === created) window = undefined;
     });
 

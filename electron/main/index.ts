@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Menu, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification, safeStorage, shell } from 'electron';
 import { startDesktop } from './boot.ts';
 
 /*
@@ -6,6 +6,6 @@ import { startDesktop } from './boot.ts';
  * boot.ts, driven by a fake electron in tests/unit/electron).
  */
 void startDesktop(
-  { app, BrowserWindow, dialog, Menu, safeStorage, shell },
+  { app, BrowserWindow, dialog, Menu, Notification, safeStorage, shell },
   { argv: process.argv, env: process.env, mainDir: import.meta.dirname, platform: process.platform },
 );

@@ -11,6 +11,7 @@ import { PublicationPage } from './features/queue/publication-page.tsx';
 import { ChannelsPage } from './features/channels/channels-page.tsx';
 import { SubscribersPage } from './features/subscribers/subscribers-page.tsx';
 import { useLiveDeliveries } from './features/queue/use-live-deliveries.ts';
+import { DeliveryNotifications } from './features/queue/delivery-notifications.tsx';
 import { ApprovalsPage } from './features/review/approvals-page.tsx';
 import { ReviewPage } from './features/review/review-page.tsx';
 import { useInbox } from './features/review/use-review.ts';
@@ -40,10 +41,12 @@ export function App() {
     [client, queryClient],
   );
 
-  // Move focus to the page on navigation so screen-reader users hear the new page.
+  // Move focus to the page on navigation so screen-reader users hear the new page (not when only the
+  // queue's filter changes: focus stays on the filter button that was pressed).
+  const pageKey = `${route.page}:${'id' in route ? route.id : ''}`;
   useEffect(() => {
     mainRef.current?.focus();
-  }, [route]);
+  }, [pageKey]);
 
   return (
     <div className="app">
@@ -118,20 +121,15 @@ export function App() {
         </div>
       </nav>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
-        {/* In-app notice (the web host has no desktop notifications): a delivery failed or is unconfirmed. */}
-        <div role="status" className="delivery-notice-region">
-          {deliveries.notice && (
-            <p className="delivery-notice">
-              {deliveries.notice} <a href={hrefFor({ page: 'queue' })}>Open the queue</a>{' '}
-              <button type="button" className="button" onClick={deliveries.dismiss}>
-                Dismiss
-              </button>
-            </p>
-          )}
-        </div>
+        {/* In-app notifications: a delivery failed, could not be confirmed, or needs its channel reconnected. */}
+        <DeliveryNotifications
+          notices={deliveries.notices}
+          announcement={deliveries.announcement}
+          onDismiss={deliveries.dismiss}
+        />
         {route.page === 'updates' && <UpdatesPage />}
         {route.page === 'update' && <UpdateEditorPage key={route.id} id={route.id} />}
-        {route.page === 'queue' && <QueuePage />}
+        {route.page === 'queue' && <QueuePage filter={route.filter} />}
         {route.page === 'publication' && <PublicationPage key={route.id} id={route.id} />}
         {route.page === 'channels' && <ChannelsPage />}
         {route.page === 'approvals' && <ApprovalsPage />}

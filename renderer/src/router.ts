@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
+import { QueueFilter } from '../../shared/domain/queue.ts';
 
 /** The screens, addressed by the URL hash so a reload returns to the same place. */
 export type Route =
   | { page: 'updates' }
   | { page: 'update'; id: string }
-  | { page: 'queue' }
+  | { page: 'queue'; filter?: QueueFilter }
   | { page: 'publication'; id: string }
   | { page: 'channels' }
   | { page: 'approvals' }
@@ -20,6 +21,12 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/updates';
   if (path === '/updates' || path === '/') return { page: 'updates' };
   if (path === '/queue') return { page: 'queue' };
+  // The queue's filter is in the address, so a reload (or a shared link) shows the same list.
+  const queue = /^\/queue\?filter=([a-z]+)$/.exec(path);
+  if (queue?.[1]) {
+    const filter = QueueFilter.safeParse(queue[1]);
+    return filter.success ? { page: 'queue', filter: filter.data } : { page: 'queue' };
+  }
   if (path === '/channels') return { page: 'channels' };
   if (path === '/approvals') return { page: 'approvals' };
   if (path === '/people') return { page: 'people' };
@@ -41,7 +48,7 @@ export function hrefFor(route: Exclude<Route, { page: 'not-found' }>): string {
     case 'update':
       return `#/updates/${route.id}`;
     case 'queue':
-      return '#/queue';
+      return route.filter === undefined || route.filter === 'all' ? '#/queue' : `#/queue?filter=${route.filter}`;
     case 'publication':
       return `#/queue/${route.id}`;
     case 'channels':

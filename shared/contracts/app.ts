@@ -28,6 +28,12 @@ export const appMethods = {
 } as const;
 
 export const appEvents = {
-  /** A command chosen in the desktop app's menu, carried out by the renderer (File → New update). */
-  'app.command': z.object({ command: z.enum(['new-update']) }),
+  /**
+   * A command from the desktop shell, carried out by the renderer: File → New update, or a click on a system
+   * notification about a delivery (open its publication).
+   */
+  'app.command': z.discriminatedUnion('command', [
+    z.object({ command: z.literal('new-update') }),
+    z.object({ command: z.literal('open-publication'), publicationId: z.uuid() }),
+  ]),
 } as const;

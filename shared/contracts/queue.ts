@@ -17,6 +17,8 @@ import {
   PublicationPage,
   PublishInput,
   ResolveDelivery,
+  QueueCounts,
+  UpdateChannelSettings,
 } from '../domain/queue.ts';
 import { Empty, method } from './method.ts';
 
@@ -40,7 +42,31 @@ export const queueMethods = {
     Delivery,
     'Settle a delivery whose outcome is unknown: it went out, or send it again',
   ),
-  'channels.list': method(Empty, z.array(ChannelTarget), 'Connected channel targets'),
+  'queue.counts': method(
+    Empty,
+    QueueCounts,
+    'How many publications each queue filter shows (Failed, Unconfirmed, Scheduled, Today, All)',
+  ),
+  'queue.retract': method(
+    DeliveryRef,
+    Delivery,
+    'Remove a delivered update from its channel (the website page and its feed entry), where the channel can',
+  ),
+  'channels.updateSettings': method(
+    UpdateChannelSettings,
+    ChannelTarget,
+    'Change the name and settings of a connected channel (refused while deliveries to it are being sent)',
+  ),
+  'channels.list': method(
+    z
+      .object({
+        /** The Channels page also shows disconnected targets (kept for the queue's history); publishing never does. */
+        includeDisconnected: z.boolean().optional(),
+      })
+      .strict(),
+    z.array(ChannelTarget),
+    'Connected channel targets (and, when asked, the disconnected ones kept for the history)',
+  ),
   'channels.kinds': method(
     Empty,
     z.array(ChannelKindInfo),

@@ -61,7 +61,6 @@ export const ChannelTargetId = z.uuid({ message: 'Must be a channel target id' }
 export const DeliveryId = z.uuid({ message: 'Must be a delivery id' });
 export const PublicationId = z.uuid({ message: 'Must be a publication id' });
 
-/** One connected account or site that deliveries go to. Secrets are never part of it. */
 /**
  * What a channel told us about its own limits when it was last tested (a
  * Mastodon instance's characters a post), in the shape `measure` takes. Empty
@@ -70,6 +69,25 @@ export const PublicationId = z.uuid({ message: 'Must be a publication id' });
 export const KnownLimits = z.object({ mastodonLimit: z.number().int().positive().max(1_000_000).optional() });
 export type KnownLimits = z.infer<typeof KnownLimits>;
 
+/**
+ * What a channel card says about a target, from what is stored (`disconnected`: kept only for the queue's history):
+ * `needs_reconnecting` when its last Test connection failed or a delivery to
+ * it ended waiting for reconnection after its credentials last changed;
+ * `connected` when its last test worked; `not_tested` otherwise.
+ */
+export const ChannelHealth = z.object({
+  state: z.enum(['connected', 'needs_reconnecting', 'not_tested', 'disconnected']),
+  /** Why, in a sentence (the failed test's message, or which delivery needs it). */
+  reason: z.string().nullable(),
+  /** What to do next, in a sentence. */
+  nextStep: z.string().nullable(),
+  lastTestedAt: IsoTime.nullable(),
+  /** Deliveries to it waiting in `needs_reauth` now. */
+  waitingForReconnect: z.number().int().nonnegative(),
+});
+export type ChannelHealth = z.infer<typeof ChannelHealth>;
+
+/** One connected account or site that deliveries go to. Secrets are never part of it. */
 export const ChannelTarget = z.object({
   id: ChannelTargetId,
   /** The adapter that publishes to it, e.g. 'website.wordpress'. */
@@ -80,6 +98,8 @@ export const ChannelTarget = z.object({
   knownLimits: KnownLimits.optional(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  /** Filled in by `channels.list` (the Channels page); absent from the other answers. */
+  health: ChannelHealth.optional(),
 });
 export type ChannelTarget = z.infer<typeof ChannelTarget>;
 
@@ -99,6 +119,8 @@ export const Delivery = z.object({
   lastError: DeliveryError.nullable(),
   /** A delivery this one waits for (a social post that links to the website page). */
   dependsOnDeliveryId: DeliveryId.nullable(),
+  /** When a person had it removed from the channel ("Remove from the website"); it stays `delivered`. */
+  retractedAt: IsoTime.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -210,6 +232,16 @@ export const PublicationPage = z.object({
 
 export const DeliveryRef = z.object({ deliveryId: DeliveryId });
 
+/** How many publications each queue filter shows, from one query (the filter buttons' counts). */
+export const QueueCounts = z.object({
+  all: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  unconfirmed: z.number().int().nonnegative(),
+  scheduled: z.number().int().nonnegative(),
+  today: z.number().int().nonnegative(),
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
 export const ResolveDelivery = z.discriminatedUnion('outcome', [
   z.object({
     deliveryId: DeliveryId,
@@ -237,6 +269,10 @@ export const ChannelKindInfo = z.object({
   settingsSchema: z.record(z.string(), z.unknown()),
   /** The secrets "Connect a channel" asks for, as password fields; all are required. */
   secrets: z.array(ChannelSecretInfo),
+  /** Whose content rules it follows ('website' for a website); null for a channel that takes the master. */
+  contentKind: z.string().nullable(),
+  /** Whether Town Crier can remove what it published there ("Remove from the website"). */
+  canRetract: z.boolean(),
 });
 export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
 
@@ -272,6 +308,13 @@ export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
 
 export const SetChannelSecrets = z.object({ targetId: ChannelTargetId, secrets: ChannelSecretValues });
 
+/** "Edit settings" of a connected channel: its name and the whole settings object (checked by its adapter). */
+export const UpdateChannelSettings = z.object({
+  targetId: ChannelTargetId,
+  name: z.string().trim().min(1, 'Give the channel a name').max(100),
+  settings: z.record(z.string(), z.unknown()),
+});
+
 /** What `delivery.changed` carries: enough to update a status chip; the detail comes from `queue.get`. */
 export const DeliveryChanged = z.object({
   id: DeliveryId,
@@ -279,6 +322,8 @@ export const DeliveryChanged = z.object({
   targetId: ChannelTargetId,
   status: DeliveryStatus,
   attempts: z.number().int().nonnegative(),
+  /** Set once it was removed from the channel (optional: older processes on the same store do not send it). */
+  retractedAt: IsoTime.nullable().optional(),
   updatedAt: IsoTime,
 });
 export type DeliveryChanged = z.infer<typeof DeliveryChanged>;

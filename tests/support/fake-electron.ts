@@ -7,6 +7,7 @@ import type {
 import type { AppLike, DesktopElectron } from '../../electron/main/boot.ts';
 import type { InvokeEventLike, IpcMainLike } from '../../electron/main/ipc.ts';
 import type { MenuApi } from '../../electron/main/menu.ts';
+import type { NotificationLike } from '../../electron/main/notifications.ts';
 import type { SafeStorageLike } from '../../electron/main/secrets.ts';
 import type {
   FrameLike,
@@ -377,8 +378,35 @@ export class FakeIpcRenderer extends FakeEmitter implements IpcRendererLike {
   }
 }
 
+/** Electron's `Notification`: records what was shown; `click()` fires as a person's click would. */
+export class FakeNotification extends FakeEmitter implements NotificationLike {
+  static readonly shown: FakeNotification[] = [];
+  static supported = true;
+  readonly options: { title: string; body: string };
+  visible = false;
+
+  constructor(options: { title: string; body: string }) {
+    super();
+    this.options = options;
+  }
+
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+
+  show(): void {
+    this.visible = true;
+    FakeNotification.shown.push(this);
+  }
+
+  click(): void {
+    this.emit('click', {});
+  }
+}
+
 export type FakeElectron = {
   app: FakeApp;
+  Notification: typeof FakeNotification;
   BrowserWindow: typeof FakeBrowserWindow;
   dialog: FakeDialog;
   ipcMain: FakeIpcMain;
@@ -392,8 +420,11 @@ export type FakeElectron = {
 /** A fresh fake; `userData` is where app.getPath('userData') points. */
 export function createFakeElectron(userData = '/nonexistent/user-data'): FakeElectron {
   FakeBrowserWindow.instances.length = 0;
+  FakeNotification.shown.length = 0;
+  FakeNotification.supported = true;
   const fake = {
     app: new FakeApp(userData),
+    Notification: FakeNotification,
     BrowserWindow: FakeBrowserWindow,
     dialog: new FakeDialog(),
     ipcMain: new FakeIpcMain(),

@@ -64,6 +64,7 @@ export function nextRecord(record: DeliveryRecord, t: DeliveryTransition, ctx: S
     lastError: t.error === undefined ? record.lastError : t.error === null ? null : { ...t.error, at: nowIso },
     externalId: t.external ? (t.external.id ?? record.externalId) : record.externalId,
     externalUrl: t.external ? (t.external.url ?? record.externalUrl) : record.externalUrl,
+    retractedAt: t.retracted ? nowIso : record.retractedAt,
     updatedAt: nowIso,
   };
 }
@@ -115,6 +116,7 @@ export async function applyDeliveryEvent(
       targetId: next.targetId,
       status: next.status,
       attempts: next.attempts,
+      retractedAt: next.retractedAt,
       updatedAt: next.updatedAt,
     },
   };

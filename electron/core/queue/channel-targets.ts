@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger.ts';
 import { requireRole, type UserActor } from '../people/actor.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SqlDb } from '../store/sql.ts';
+import { channelHealth } from './channel-health.ts';
 import { createQueueRepository } from './queue-repository.ts';
 
 /**
@@ -257,6 +258,21 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
           await createQueueRepository(db).setKnownLimits(target.id, limits.data);
           logger.info('Channel limits learnt', { targetId: target.id, limits: limits.data });
         }
+        // The card's status comes from the last test (already scrubbed of secret values).
+        await db.transaction(async (tx) => {
+          await createQueueRepository(tx).recordTest(
+            target.id,
+            now().toISOString(),
+            result.ok,
+            result.ok ? null : result.message.slice(0, 1000),
+          );
+          await audit.record(tx, actor, {
+            action: 'channel.tested',
+            subjectType: 'channel',
+            subjectId: target.id,
+            details: { name: target.name, kind: target.kind, ok: result.ok },
+          });
+        });
         return result;
       }
       requireRole(actor, ['admin'], 'test channels before connecting them');
@@ -283,7 +299,8 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
       const values = checkSecrets(adapter, input.secrets);
       const time = now().toISOString();
       await db.transaction(async (tx) => {
-        await createQueueRepository(tx).touchTarget(target.id, time);
+        // New credentials: a refusal before now no longer counts against the card, nor does the last test.
+        await createQueueRepository(tx).markChanged(target.id, time, 'credentials');
         for (const name of values.keys()) {
           await audit.record(tx, actor, {
             action: 'channel.secret_set',
@@ -296,6 +313,67 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
       });
       logger.info('Channel secrets replaced', { targetId: target.id, secrets: [...values.keys()] });
       return { ...target, updatedAt: time };
+    },
+
+    /** The Channels page: every connected target (and disconnected ones, if asked) with its status and the next step. */
+    async list(options: { includeDisconnected?: boolean } = {}): Promise<ChannelTarget[]> {
+      const rows = await createQueueRepository(db).listTargetsWithHealth(options);
+      return rows.map(({ target, stored }) => {
+        const adapter = channels.get(target.kind);
+        return {
+          ...target,
+          health: channelHealth(stored, { hasSecrets: adapter ? secretSpecsOf(adapter).length > 0 : true }),
+        };
+      });
+    },
+
+    /**
+     * "Edit settings": a new name and settings, checked by the adapter's schema
+     * exactly as on connecting, and audited with both versions. Refused while a
+     * delivery to the target is being sent (it was started with the old
+     * settings, and its outcome must be recorded against them); deliveries still
+     * waiting to go out are sent with the new settings. Settings say where and
+     * how to publish, not what: they are not part of the rendered output an
+     * approval is bound to (app settings such as the organisation name are).
+     */
+    async updateSettings(input: ParsedInput<'channels.updateSettings'>, actor: UserActor): Promise<ChannelTarget> {
+      requireRole(actor, ['admin'], 'change channel settings');
+      const time = now().toISOString();
+      const updated = await db.transaction(async (tx) => {
+        const repo = createQueueRepository(tx);
+        const [target] = await repo.getTargets([input.targetId], { connectedOnly: true });
+        if (!target) throw new CoreError('not_found', 'That channel is not connected (it may have been disconnected).');
+        const adapter = adapterOf(target.kind);
+        const settings = parseSettings(adapter, input.settings) as Record<string, unknown>;
+        const sending = await tx.one(
+          `SELECT count(*) AS n FROM deliveries WHERE target_id = $1 AND status = 'sending'`,
+          [target.id],
+        );
+        const n = Number(sending?.n ?? 0);
+        if (n > 0) {
+          throw new CoreError(
+            'conflict',
+            `${target.name} is sending ${n === 1 ? 'a delivery' : `${n} deliveries`} right now with its current settings, so they cannot be changed yet. Wait until ${n === 1 ? 'it has' : 'they have'} finished (see the Queue page), then save again.`,
+          );
+        }
+        const same = target.name === input.name && JSON.stringify(target.settings) === JSON.stringify(settings);
+        if (same) return target;
+        await repo.updateTargetSettings(target.id, input.name, settings, time);
+        await repo.markChanged(target.id, time, 'settings');
+        await audit.record(tx, actor, {
+          action: 'channel.settings_changed',
+          subjectType: 'channel',
+          subjectId: target.id,
+          details: {
+            kind: target.kind,
+            before: { name: target.name, settings: target.settings },
+            after: { name: input.name, settings },
+          },
+        });
+        return { ...target, name: input.name, settings, updatedAt: time };
+      });
+      logger.info('Channel settings changed', { targetId: updated.id });
+      return updated;
     },
 
     /**

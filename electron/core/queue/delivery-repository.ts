@@ -44,12 +44,13 @@ export function createDeliveryRepository(db: SqlExecutor) {
         next.updatedAt,
         next.id,
         expected.status,
+        next.retractedAt,
       ];
-      const owned = expected.leaseOwner === undefined ? '' : 'AND lease_owner = $13';
+      const owned = expected.leaseOwner === undefined ? '' : 'AND lease_owner = $14';
       const { changes } = await db.run(
         `UPDATE deliveries SET status = $1, attempts = $2, attempt_limit = $3, next_attempt_at = $4,
            lease_owner = $5, lease_expires_at = $6, last_error = $7, external_id = $8, external_url = $9,
-           updated_at = $10
+           updated_at = $10, retracted_at = $13
          WHERE id = $11 AND status = $12 ${owned}`,
         expected.leaseOwner === undefined ? params : [...params, expected.leaseOwner],
       );

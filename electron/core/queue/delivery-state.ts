@@ -15,6 +15,7 @@ import type { DeliveryErrorKind, DeliveryStatus } from '../../../shared/domain/q
  *   unconfirmed ─resolve_sent | lookup_found→ delivered;  ─resolve_send_again | lookup_absent→ queued
  *   sending ─lease_expired(idempotent) | release→ queued      (a repeat is harmless / nothing was sent)
  *   scheduled | queued | retry_wait | needs_reauth | failed ─cancel→ cancelled
+ *   delivered ─retract→ delivered, marked retracted (the channel removed it; a second retract is refused)
  *
  * `scheduled` exists so a publication set for later is visible as such; a
  * delivery waiting on another delivery stays `queued` (the claim skips it
@@ -27,6 +28,8 @@ export type DeliveryState = {
   attempts: number;
   /** A retryable error on this attempt number or later fails the delivery. */
   attemptLimit: number;
+  /** When a person had it removed from the channel (a delivered delivery only); absent or null if never. */
+  retractedAt?: string | null;
 };
 
 export type DeliveryEvent =
@@ -45,7 +48,8 @@ export type DeliveryEvent =
   | { type: 'cancel' }
   | { type: 'retry' }
   | { type: 'resolve_sent'; url: string }
-  | { type: 'resolve_send_again' };
+  | { type: 'resolve_send_again' }
+  | { type: 'retract' };
 
 export type DeliveryEventType = DeliveryEvent['type'];
 
@@ -68,6 +72,12 @@ export type DeliveryTransition = {
   error: DeliveryErrorInfo | null | undefined;
   /** Where it was published, when this step learned it. */
   external?: { id: string | null; url: string | null };
+  /**
+   * The channel removed what was published (issue 7). The status stays
+   * `delivered` (it did go out, and the overall status says so); the
+   * removal is recorded beside it as `retracted_at` and in the history.
+   */
+  retracted?: true;
 };
 
 export type DeliveryRefusal = {
@@ -121,6 +131,8 @@ function refusalMessage(from: DeliveryStatus, event: DeliveryEventType): string 
     case 'resolve_sent':
     case 'resolve_send_again':
       return `This delivery is ${label}. Only a delivery whose outcome is unknown can be resolved.`;
+    case 'retract':
+      return `This delivery is ${label}. Only a delivered update can be removed from a channel.`;
     default:
       return `A delivery that is ${label} cannot take the "${event}" step.`;
   }
@@ -145,7 +157,7 @@ export function deliveryReducer(
     status: DeliveryStatus,
     next: NextAttempt,
     error: DeliveryErrorInfo | null | undefined,
-    extra: Partial<Pick<DeliveryTransition, 'attempts' | 'attemptLimit' | 'external'>> = {},
+    extra: Partial<Pick<DeliveryTransition, 'attempts' | 'attemptLimit' | 'external' | 'retracted'>> = {},
   ): DeliveryTransition => ({
     ok: true,
     status,
@@ -280,6 +292,18 @@ export function deliveryReducer(
         : refuse(from, event.type);
     case 'resolve_send_again':
       return from === 'unconfirmed' ? to('queued', { at: 'now' }, null, freshRound) : refuse(from, event.type);
+    case 'retract':
+      if (from !== 'delivered') return refuse(from, event.type);
+      if (state.retractedAt) {
+        return {
+          ok: false,
+          code: 'invalid_transition',
+          from,
+          event: event.type,
+          message: 'This delivery was already removed from the channel.',
+        };
+      }
+      return to('delivered', { at: 'none' }, undefined, { retracted: true });
     default: {
       // Compile-time exhaustiveness; at run time an unknown event is refused like any other bad step.
       const unknown: never = event;

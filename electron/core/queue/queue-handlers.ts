@@ -9,6 +9,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { createChannelTargets, secretSpecsOf } from './channel-targets.ts';
 import type { QueuePolicy } from './delivery-state.ts';
 import { createQueueService, type QueueServiceDeps } from './queue-service.ts';
+import { createRetract } from './retract.ts';
 
 export type QueueHandlerDeps = {
   db: SqlDb;
@@ -36,6 +37,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
     channels,
     ...(deps.channelTestTimeoutMs === undefined ? {} : { testTimeoutMs: deps.channelTestTimeoutMs }),
   });
+  const retract = createRetract({ ...deps, channels, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) });
   return {
     'queue.publish': (input, { actor }) => queue.publish(input, actor),
     'queue.markReviewed': ({ publicationId }, { actor }) => queue.markReviewed(publicationId, actor),
@@ -44,7 +46,10 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
     'queue.cancel': ({ deliveryId }, { actor }) => queue.cancel(deliveryId, actor),
     'queue.retry': ({ deliveryId }, { actor }) => queue.retry(deliveryId, actor),
     'queue.resolve': (input, { actor }) => queue.resolve(input, actor),
-    'channels.list': () => queue.listTargets(),
+    'queue.counts': () => queue.counts(),
+    'queue.retract': ({ deliveryId }, { actor }) => retract.retract(deliveryId, actor),
+    'channels.list': (input) => targets.list(input),
+    'channels.updateSettings': (input, { actor }) => targets.updateSettings(input, actor),
     'channels.kinds': async () =>
       channels.list().map((adapter) => ({
         kind: adapter.kind,
@@ -61,6 +66,8 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
           hint: s.hint,
           maxLength: s.maxLength ?? 2000,
         })),
+        contentKind: adapter.limits.contentKind,
+        canRetract: adapter.retract !== undefined,
       })),
     'channels.create': (input, { actor }) => targets.create(input, actor),
     'channels.test': (input, { actor }) => targets.test(input, actor),

@@ -1,7 +1,8 @@
 import { createUpdatesRepository } from '../updates/updates-repository.ts';
 import { z } from 'zod';
-import type { ChannelTarget, KnownLimits, QueueFilter } from '../../../shared/domain/queue.ts';
+import type { ChannelTarget, KnownLimits, QueueCounts, QueueFilter } from '../../../shared/domain/queue.ts';
 import type { SqlExecutor, SqlValue } from '../store/sql.ts';
+import type { StoredHealth } from './channel-health.ts';
 import {
   DELIVERY_COLUMNS,
   PUBLICATION_COLUMNS,
@@ -60,11 +61,22 @@ export function decodeQueueCursor(cursor: string): { createdAt: string; id: stri
 
 const placeholders = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `$${i + 1 + offset}`);
 
-const FILTERS: Record<Exclude<QueueFilter, 'all' | 'today'>, string> = {
-  failed: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status IN ('failed', 'needs_reauth'))`,
-  unconfirmed: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status = 'unconfirmed')`,
-  scheduled: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status = 'scheduled')`,
+/** The delivery statuses each status filter looks for: a publication is listed if any of its deliveries has one. */
+const FILTER_STATUSES: Record<Exclude<QueueFilter, 'all' | 'today'>, string> = {
+  failed: `'failed', 'needs_reauth'`,
+  unconfirmed: `'unconfirmed'`,
+  scheduled: `'scheduled'`,
 };
+
+const FILTERS: Record<Exclude<QueueFilter, 'all' | 'today'>, string> = {
+  failed: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status IN (${FILTER_STATUSES.failed}))`,
+  unconfirmed: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status IN (${FILTER_STATUSES.unconfirmed}))`,
+  scheduled: `EXISTS (SELECT 1 FROM deliveries f WHERE f.publication_id = p.id AND f.status IN (${FILTER_STATUSES.scheduled}))`,
+};
+
+/** Publications with a delivery in one of `statuses`: the same set as the filter, read through the status index. */
+const countWith = (statuses: string) =>
+  `(SELECT count(DISTINCT publication_id) FROM deliveries WHERE status IN (${statuses}))`;
 
 /** The publishing statements over one executor: the store itself, or a transaction. */
 export function createQueueRepository(db: SqlExecutor) {
@@ -84,6 +96,63 @@ export function createQueueRepository(db: SqlExecutor) {
          WHERE disconnected_at IS NULL ORDER BY name, id`,
       );
       return rows.map(toChannelTarget);
+    },
+
+    /**
+     * Connected targets with what their card shows (migration 13): the last
+     * Test connection, and whether a delivery to them ended waiting for
+     * reconnection after their credentials last changed.
+     */
+    async listTargetsWithHealth(
+      options: { includeDisconnected?: boolean } = {},
+    ): Promise<{ target: ChannelTarget; stored: StoredHealth }[]> {
+      const rows = await db.all(
+        `SELECT t.id, t.kind, t.name, t.settings_json, t.created_at, t.updated_at, t.disconnected_at,
+           t.last_test_at, t.last_test_ok, t.last_test_message,
+           (SELECT count(*) FROM deliveries d WHERE d.target_id = t.id AND d.status = 'needs_reauth') AS waiting,
+           (SELECT max(h.at) FROM delivery_history h JOIN deliveries d ON d.id = h.delivery_id
+             WHERE d.target_id = t.id AND h.to_status = 'needs_reauth'
+               AND h.at > COALESCE(t.credentials_changed_at, t.created_at)) AS reauth_at
+         FROM channel_targets t ${options.includeDisconnected ? '' : 'WHERE t.disconnected_at IS NULL'}
+         ORDER BY t.disconnected_at IS NOT NULL, t.name, t.id`,
+      );
+      return rows.map((row) => ({
+        target: toChannelTarget(row),
+        stored: {
+          lastTestAt: row.last_test_at === null ? null : String(row.last_test_at),
+          lastTestOk: row.last_test_ok === null ? null : Number(row.last_test_ok) === 1,
+          lastTestMessage: row.last_test_message === null ? null : String(row.last_test_message),
+          reauthAt: row.reauth_at === null ? null : String(row.reauth_at),
+          waitingForReconnect: Number(row.waiting ?? 0),
+          disconnectedAt: row.disconnected_at === null ? null : String(row.disconnected_at),
+        },
+      }));
+    },
+
+    /** Stores the result of a Test connection of a connected target. */
+    async recordTest(targetId: string, at: string, ok: boolean, message: string | null): Promise<void> {
+      await db.run(
+        'UPDATE channel_targets SET last_test_at = $1, last_test_ok = $2, last_test_message = $3 WHERE id = $4',
+        [at, ok ? 1 : 0, message, targetId],
+      );
+    },
+
+    /** New credentials or settings: the last test no longer says anything about the channel. */
+    async markChanged(targetId: string, at: string, what: 'credentials' | 'settings'): Promise<void> {
+      await db.run(
+        `UPDATE channel_targets SET updated_at = $1, last_test_at = NULL, last_test_ok = NULL, last_test_message = NULL
+           ${what === 'credentials' ? ', credentials_changed_at = $1' : ''} WHERE id = $2`,
+        [at, targetId],
+      );
+    },
+
+    async updateTargetSettings(targetId: string, name: string, settings: Record<string, unknown>, at: string) {
+      await db.run('UPDATE channel_targets SET name = $1, settings_json = $2, updated_at = $3 WHERE id = $4', [
+        name,
+        JSON.stringify(settings),
+        at,
+        targetId,
+      ]);
     },
 
     /** The targets with these ids, disconnected ones too unless `connectedOnly`. */
@@ -220,6 +289,32 @@ export function createQueueRepository(db: SqlExecutor) {
       return {
         items,
         nextCursor: heads.length > query.limit && last ? encodeQueueCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    /**
+     * How many publications each filter shows, in one query over the same
+     * conditions as `listPublications`, so a count always matches its list.
+     */
+    async countPublications(today: { from: string; to: string }): Promise<QueueCounts> {
+      // Each status count reads only the deliveries in those statuses (the `(status, …)` index), not every
+      // publication: a few failed among 10,000 cost almost nothing. "Today" and "All" scan the publications once.
+      const when = 'COALESCE(p.scheduled_at, p.created_at)';
+      const row = await db.one(
+        `SELECT count(*) AS n_all,
+           count(CASE WHEN ${when} >= $1 AND ${when} < $2 THEN 1 END) AS n_today,
+           ${countWith(FILTER_STATUSES.failed)} AS n_failed,
+           ${countWith(FILTER_STATUSES.unconfirmed)} AS n_unconfirmed,
+           ${countWith(FILTER_STATUSES.scheduled)} AS n_scheduled
+         FROM publications p`,
+        [today.from, today.to],
+      );
+      return {
+        all: Number(row?.n_all ?? 0),
+        failed: Number(row?.n_failed ?? 0),
+        unconfirmed: Number(row?.n_unconfirmed ?? 0),
+        scheduled: Number(row?.n_scheduled ?? 0),
+        today: Number(row?.n_today ?? 0),
       };
     },
 

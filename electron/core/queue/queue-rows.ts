@@ -26,7 +26,7 @@ const maybeText = z.string().nullable();
 
 export const DELIVERY_COLUMNS = `d.id, d.publication_id, d.target_id, t.name AS target_name, t.kind AS target_kind,
   d.status, d.attempts, d.attempt_limit, d.next_attempt_at, d.lease_owner, d.lease_expires_at, d.external_id,
-  d.external_url, d.last_error, d.idempotency_key, d.depends_on_delivery_id, d.created_at, d.updated_at`;
+  d.external_url, d.last_error, d.idempotency_key, d.depends_on_delivery_id, d.retracted_at, d.created_at, d.updated_at`;
 
 const DeliveryRow = z.object({
   id: text,
@@ -45,6 +45,7 @@ const DeliveryRow = z.object({
   last_error: jsonColumn(DeliveryError.nullable()),
   idempotency_key: text,
   depends_on_delivery_id: maybeText,
+  retracted_at: maybeText.optional(),
   created_at: text,
   updated_at: text,
 });
@@ -77,6 +78,7 @@ export function toDeliveryRecord(row: Row): DeliveryRecord {
     lastError: r.last_error,
     idempotencyKey: r.idempotency_key,
     dependsOnDeliveryId: r.depends_on_delivery_id,
+    retractedAt: r.retracted_at ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

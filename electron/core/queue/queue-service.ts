@@ -305,6 +305,7 @@ export function createQueueService(deps: QueueServiceDeps) {
           targetId: d.targetId,
           status: d.status,
           attempts: d.attempts,
+          retractedAt: d.retractedAt,
           updatedAt: d.updatedAt,
         });
       }
@@ -325,6 +326,9 @@ export function createQueueService(deps: QueueServiceDeps) {
       const deliveries = await repo.deliveriesOf(page.items.map((p) => p.id));
       return { items: page.items.map((head) => assemble(head, deliveries)), nextCursor: page.nextCursor };
     },
+
+    /** The filter buttons' counts, with "today" reckoned in the council's zone as the list does. */
+    counts: () => repo.countPublications(dayBounds(now(), timeZone)),
 
     async get(publicationId: string): Promise<PublicationDetail> {
       const publication = await readPublication(repo, publicationId);

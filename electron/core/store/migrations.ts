@@ -248,6 +248,17 @@ export const migrations: readonly Migration[] = [
         : 'SELECT 1;',
   },
   {
+    version: 13,
+    name: 'retracted deliveries; channel targets remember their last test and credential change',
+    // Retracting keeps `delivered` (it did go out) and records when it was removed. A channel "needs reconnecting"
+    // when its last Test connection failed or a delivery ended in needs_reauth after its credentials last changed.
+    up: (e) => `ALTER TABLE deliveries ADD COLUMN retracted_at ${time(e)};
+      ALTER TABLE channel_targets ADD COLUMN credentials_changed_at ${time(e)};
+      ALTER TABLE channel_targets ADD COLUMN last_test_at ${time(e)};
+      ALTER TABLE channel_targets ADD COLUMN last_test_ok integer;
+      ALTER TABLE channel_targets ADD COLUMN last_test_message text;`,
+  },
+  {
     version: 15,
     name: 'what a channel told us of its limits; when an image was last used',
     // known_limits_json: learnt by "Test connection" (a Mastodon instance's characters a post), used by the counters

@@ -31,6 +31,7 @@ const EVENTS = {
   retry: { type: 'retry' },
   resolve_sent: { type: 'resolve_sent', url: 'https://x.example/status/1' },
   resolve_send_again: { type: 'resolve_send_again' },
+  retract: { type: 'retract' },
 } satisfies Record<string, DeliveryEvent>;
 
 type EventName = keyof typeof EVENTS;
@@ -40,20 +41,20 @@ type Cell = DeliveryStatus | typeof _;
 // prettier-ignore
 const COLUMNS: EventName[] = ['due', 'claim', 'release', 'succeeded', 'retryable_error', 'offline', 'permanent_error',
   'auth_error', 'unknown_outcome', 'lease_expired_idempotent', 'lease_expired', 'lookup_found', 'lookup_absent',
-  'cancel', 'retry', 'resolve_sent', 'resolve_send_again'];
+  'cancel', 'retry', 'resolve_sent', 'resolve_send_again', 'retract'];
 
 // prettier-ignore
 const TABLE: Record<DeliveryStatus, Cell[]> = {
-  //             due       claim      release   succeeded    retryable     offline       permanent auth            unknown        lease(idem) lease       found        absent    cancel       retry     sent         again
-  scheduled:    ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _],
-  queued:       [_,        'sending', _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _],
-  sending:      [_,        _,         'queued', 'delivered', 'retry_wait', 'retry_wait', 'failed', 'needs_reauth', 'unconfirmed', 'queued',   'unconfirmed', _,        _,        _,           _,        _,           _],
-  delivered:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _],
-  retry_wait:   ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _],
-  failed:       [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _],
-  needs_reauth: [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _],
-  unconfirmed:  [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          'delivered', 'queued', _,           _,        'delivered', 'queued'],
-  cancelled:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _],
+  //             due       claim      release   succeeded    retryable     offline       permanent auth            unknown        lease(idem) lease       found        absent    cancel       retry     sent         again    retract
+  scheduled:    ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _],
+  queued:       [_,        'sending', _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _],
+  sending:      [_,        _,         'queued', 'delivered', 'retry_wait', 'retry_wait', 'failed', 'needs_reauth', 'unconfirmed', 'queued',   'unconfirmed', _,        _,        _,           _,        _,           _, _],
+  delivered:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, 'delivered'],
+  retry_wait:   ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
+  failed:       [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
+  needs_reauth: [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
+  unconfirmed:  [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          'delivered', 'queued', _,           _,        'delivered', 'queued', _],
+  cancelled:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, _],
 };
 
 const state = (status: DeliveryStatus, attempts = 1, attemptLimit = 5): DeliveryState => ({
@@ -195,6 +196,20 @@ describe('delivery state machine: what each step writes', () => {
     });
   });
 
+  it('records a retraction beside the delivered status, once', () => {
+    const retracted = ok(deliveryReducer(state('delivered'), EVENTS.retract));
+    expect(retracted).toMatchObject({ status: 'delivered', retracted: true, next: { at: 'none' }, lease: 'release' });
+    // The last error and the published address are left as they were.
+    expect(retracted.error).toBeUndefined();
+    expect(retracted.external).toBeUndefined();
+    const again = deliveryReducer({ ...state('delivered'), retractedAt: '2026-11-27T01:00:00.000Z' }, EVENTS.retract);
+    expect(again).toMatchObject({ ok: false, message: 'This delivery was already removed from the channel.' });
+    // A retracted delivery takes no other step either: it is still delivered, which takes none.
+    expect(deliveryReducer({ ...state('delivered'), retractedAt: '2026-11-27T01:00:00.000Z' }, EVENTS.retry).ok).toBe(
+      false,
+    );
+  });
+
   it('explains refusals in plain English', () => {
     const refusal = (from: DeliveryStatus, event: EventName) => {
       const r = deliveryReducer(state(from), EVENTS[event]);
@@ -206,5 +221,8 @@ describe('delivery state machine: what each step writes', () => {
     expect(refusal('unconfirmed', 'cancel')).toMatch(/Check the channel and resolve it/);
     expect(refusal('delivered', 'retry')).toMatch(/^This delivery is already delivered\. Only a failed delivery/);
     expect(refusal('failed', 'resolve_sent')).toMatch(/Only a delivery whose outcome is unknown can be resolved/);
+    expect(refusal('sending', 'retract')).toBe(
+      'This delivery is being sent right now. Only a delivered update can be removed from a channel.',
+    );
   });
 });

@@ -10,6 +10,15 @@ describe('routes', () => {
     expect(parseRoute(hrefFor({ page: 'update', id }))).toEqual({ page: 'update', id });
     expect(parseRoute('#/updates/not-an-id')).toEqual({ page: 'not-found', path: '/updates/not-an-id' });
   });
+
+  it('keeps the queue filter in the address, and falls back to All for one it does not know', () => {
+    expect(hrefFor({ page: 'queue', filter: 'failed' })).toBe('#/queue?filter=failed');
+    expect(hrefFor({ page: 'queue', filter: 'all' })).toBe('#/queue');
+    expect(parseRoute('#/queue?filter=unconfirmed')).toEqual({ page: 'queue', filter: 'unconfirmed' });
+    expect(parseRoute('#/queue?filter=today')).toEqual({ page: 'queue', filter: 'today' });
+    expect(parseRoute('#/queue?filter=everything')).toEqual({ page: 'queue' });
+    expect(parseRoute('#/queue')).toEqual({ page: 'queue' });
+  });
 });
 
 describe('link input', () => {

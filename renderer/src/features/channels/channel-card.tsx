@@ -1,10 +1,43 @@
 import { useId, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ChannelKindInfo, ChannelTarget } from '../../../../shared/domain/queue.ts';
+import type { ChannelHealth, ChannelKindInfo, ChannelTarget } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { fieldErrorOf } from './connect-channel-form.tsx';
 import { missingSecrets, SecretFields } from './secret-fields.tsx';
+import { EditSettingsForm } from './edit-settings-form.tsx';
+import { StatusIcon } from '../../components/status-icon.tsx';
+
+const HEALTH_WORDS = {
+  connected: { word: 'Connected', icon: 'ok' },
+  needs_reconnecting: { word: 'Needs reconnecting', icon: 'warn' },
+  not_tested: { word: 'Not tested', icon: 'info' },
+  disconnected: { word: 'Disconnected', icon: 'blocked' },
+} as const;
+
+/** The card's stored status: icon and word (never colour alone), why, and the next step. */
+export function HealthLine({ health }: { health: ChannelHealth }) {
+  const look = HEALTH_WORDS[health.state];
+  return (
+    <div className={`channel-health channel-health-${health.state}`}>
+      <p>
+        <StatusIcon kind={look.icon} /> <strong>{look.word}</strong>
+        {health.lastTestedAt && (
+          <>
+            {' '}
+            · last tested <time dateTime={health.lastTestedAt}>{formatLondon(health.lastTestedAt)}</time>
+          </>
+        )}
+      </p>
+      {health.reason && <p>{health.reason}</p>}
+      {health.nextStep && (
+        <p>
+          <strong>Next step:</strong> {health.nextStep}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /**
  * One connected channel: its name and kind, and Test connection (everyone
@@ -25,18 +58,17 @@ export function ChannelCard({
   const client = useClient();
   const queryClient = useQueryClient();
   const headingId = useId();
-  const [mode, setMode] = useState<'idle' | 'replace' | 'confirm'>('idle');
+  const [mode, setMode] = useState<'idle' | 'replace' | 'confirm' | 'edit'>('idle');
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const secretSpecs = kind?.secrets ?? [];
 
   const test = useMutation({
     mutationFn: () => client.call('channels.test', { targetId: target.id }),
-    // A test can learn the channel's own limits; the compose counters read them from the list.
-    onSuccess: (result) => {
-      if (result.ok && result.limits) void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
-    },
+    // The card's stored status follows the test's result.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['channels', 'list'] }),
   });
+  // A test can also learn the channel's own limits (a Mastodon server's); the compose counters read them from the list.
   const postLimit = target.knownLimits?.mastodonLimit;
   const replace = useMutation({
     mutationFn: () => client.call('channels.setSecrets', { targetId: target.id, secrets }),
@@ -45,6 +77,7 @@ export function ChannelCard({
       setErrors({});
       setMode('idle');
       test.reset();
+      void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
       onNotice(`Saved new credentials for “${target.name}”. Test the connection, then retry its deliveries.`);
     },
     onError: (error) => {
@@ -72,6 +105,7 @@ export function ChannelCard({
           Posts of up to {postLimit.toLocaleString('en-GB')} characters (this server&rsquo;s limit)
         </p>
       )}
+      {target.health && <HealthLine health={target.health} />}
       <div role="status" className="test-result">
         {test.isPending && 'Testing the connection…'}
         {test.data?.ok === true && (
@@ -128,6 +162,18 @@ export function ChannelCard({
           </div>
         </form>
       )}
+      {mode === 'edit' && kind && (
+        <EditSettingsForm
+          target={target}
+          kind={kind}
+          onCancel={() => setMode('idle')}
+          onDone={(name) => {
+            setMode('idle');
+            test.reset();
+            onNotice(`Saved the settings of “${name}”. Test the connection to check them.`);
+          }}
+        />
+      )}
       {mode === 'confirm' && (
         <div className="confirm-box" role="group" aria-label={`Confirm disconnecting ${target.name}`}>
           <p>
@@ -161,6 +207,11 @@ export function ChannelCard({
           <button type="button" className="button" disabled={test.isPending} onClick={() => test.mutate()}>
             Test connection<span className="visually-hidden"> of {target.name}</span>
           </button>
+          {isAdmin && kind && (
+            <button type="button" className="button" onClick={() => setMode('edit')}>
+              Edit settings<span className="visually-hidden"> of {target.name}</span>
+            </button>
+          )}
           {isAdmin && secretSpecs.length > 0 && (
             <button type="button" className="button" onClick={() => setMode('replace')}>
               Replace credentials<span className="visually-hidden"> of {target.name}</span>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
 import { useHasRole } from '../auth/session-context.tsx';
-import { ChannelCard } from './channel-card.tsx';
+import { ChannelCard, HealthLine } from './channel-card.tsx';
 import { ConnectChannelForm } from './connect-channel-form.tsx';
 import './channels.css';
 
@@ -13,7 +13,13 @@ import './channels.css';
  */
 export function ChannelsPage() {
   const client = useClient();
-  const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
+  // Its own key under ['channels', 'list'] (the publish panel's list has no disconnected ones); invalidated together.
+  const targets = useQuery({
+    queryKey: ['channels', 'list', 'with-disconnected'],
+    queryFn: () => client.call('channels.list', { includeDisconnected: true }),
+  });
+  const connected = targets.data?.filter((t) => t.health?.state !== 'disconnected');
+  const disconnected = targets.data?.filter((t) => t.health?.state === 'disconnected') ?? [];
   const kinds = useQuery({ queryKey: ['channels', 'kinds'], queryFn: () => client.call('channels.kinds', {}) });
   const [connecting, setConnecting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -56,10 +62,10 @@ export function ChannelsPage() {
           </button>
         </section>
       )}
-      {targets.data && targets.data.length === 0 && !connecting && <p>No channels are connected yet.</p>}
-      {targets.data && targets.data.length > 0 && (
+      {connected && connected.length === 0 && !connecting && <p>No channels are connected yet.</p>}
+      {connected && connected.length > 0 && (
         <ul className="channel-cards" aria-label="Connected channels">
-          {targets.data.map((t) => (
+          {connected.map((t) => (
             <ChannelCard
               key={t.id}
               target={t}
@@ -69,6 +75,27 @@ export function ChannelsPage() {
             />
           ))}
         </ul>
+      )}
+      {disconnected.length > 0 && (
+        <table className="disconnected-channels">
+          <caption>Disconnected channels (kept because the queue’s history names them)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Status and next step</th>
+            </tr>
+          </thead>
+          <tbody>
+            {disconnected.map((t) => (
+              <tr key={t.id}>
+                <th scope="row">{t.name}</th>
+                <td>{kinds.data?.find((k) => k.kind === t.kind)?.displayName ?? t.kind}</td>
+                <td>{t.health && <HealthLine health={t.health} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

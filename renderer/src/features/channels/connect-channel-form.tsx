@@ -18,7 +18,8 @@ export function fieldErrorOf(error: Error): { field: string; message: string } |
   return { field, message };
 }
 
-function FieldInput({
+/** One generated settings input (text, web address, number, select or checkbox), with its hint and error. */
+export function FieldInput({
   field,
   value,
   error,

@@ -16,19 +16,29 @@ export const DELIVERY_LOOK: Record<DeliveryStatus, Look> = {
   cancelled: { word: 'Cancelled', icon: 'blocked', tone: 'neutral' },
 };
 
+/** A delivered update that a person removed from the channel afterwards. */
+export const RETRACTED_LOOK: Look = { word: 'Removed', icon: 'blocked', tone: 'neutral' };
+
 /** One channel's status in the queue: icon, channel name and the status word. */
 export function DeliveryChip({
   name,
   status,
   waiting = false,
+  retracted = false,
 }: {
   name: string;
   status: DeliveryStatus;
   waiting?: boolean;
+  /** Delivered, then removed from the channel by a person. */
+  retracted?: boolean;
 }) {
-  const look = waiting ? { ...DELIVERY_LOOK[status], word: 'Waiting for website' } : DELIVERY_LOOK[status];
+  const look = retracted
+    ? RETRACTED_LOOK
+    : waiting
+      ? { ...DELIVERY_LOOK[status], word: 'Waiting for website' }
+      : DELIVERY_LOOK[status];
   return (
-    <span className={`chip chip-${look.tone}`} data-status={status}>
+    <span className={`chip chip-${look.tone}`} data-status={status} data-retracted={retracted || undefined}>
       <StatusIcon kind={look.icon} /> {name}: <strong>{look.word}</strong>
     </span>
   );

@@ -5,6 +5,7 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { DeliveryActions } from './delivery-actions.tsx';
+import { RetractAction } from './retract-action.tsx';
 import { DELIVERY_LOOK, DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { formatStamp, safeHttpUrl } from './time-london.ts';
@@ -39,7 +40,11 @@ function timelineOf(detail: PublicationDetail, delivery: Delivery): Entry[] {
   const changes = detail.history.filter((x) => x.deliveryId === delivery.id && x.toStatus !== 'sending');
   for (const [i, h] of changes.entries()) {
     const by = h.actor.startsWith('person') ? 'by a person' : 'by the publisher';
-    entries.push({ at: h.at, key: `h${i}`, text: `Now ${DELIVERY_LOOK[h.toStatus].word.toLowerCase()} (${by})` });
+    const text =
+      h.event === 'retract'
+        ? `Removed from ${delivery.targetName} (${by})`
+        : `Now ${DELIVERY_LOOK[h.toStatus].word.toLowerCase()} (${by})`;
+    entries.push({ at: h.at, key: `h${i}`, text });
   }
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
@@ -54,14 +59,22 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
           name={delivery.targetName}
           status={delivery.status}
           waiting={isWaitingForWebsite(delivery, detail.deliveries)}
+          retracted={delivery.retractedAt !== null}
         />
       </h2>
-      {link && (
+      {link && delivery.retractedAt === null && (
         <p>
           Published at{' '}
           <a href={link} target="_blank" rel="noopener noreferrer">
             {link}
           </a>
+        </p>
+      )}
+      {delivery.retractedAt !== null && (
+        <p>
+          Removed from {delivery.targetName} on{' '}
+          <time dateTime={delivery.retractedAt}>{formatLondon(delivery.retractedAt)}</time>
+          {link ? ` (it was at ${link})` : ''}.
         </p>
       )}
       {delivery.lastError && delivery.status !== 'delivered' && (
@@ -80,6 +93,7 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
         </p>
       )}
       <DeliveryActions delivery={delivery} />
+      <RetractAction delivery={delivery} title={detail.title} />
       <h3>Timeline (UK time)</h3>
       <ol className="timeline" aria-label={`Timeline for ${delivery.targetName}`}>
         {timelineOf(detail, delivery).map((e) => (

@@ -1,9 +1,9 @@
-import { useCallback, useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { Publication, QueueFilter } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
-import { hrefFor } from '../../router.ts';
+import { hrefFor, navigate } from '../../router.ts';
 import { DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { WindowedList } from './windowed-list.tsx';
@@ -45,6 +45,7 @@ function PublicationRow({ publication }: { publication: Publication }) {
             name={d.targetName}
             status={d.status}
             waiting={isWaitingForWebsite(d, publication.deliveries)}
+            retracted={d.retractedAt !== null}
           />
         ))}
       </span>
@@ -52,10 +53,23 @@ function PublicationRow({ publication }: { publication: Publication }) {
   );
 }
 
-/** Every publication, newest first, with a live status per channel and the queue's filters. */
-export function QueuePage() {
+/** "Failed (2)": a filter's label with its count, once the counts have loaded. */
+export function filterLabel(label: string, count: number | undefined): string {
+  return count === undefined ? label : `${label} (${count.toLocaleString('en-GB')})`;
+}
+
+/**
+ * Every publication, newest first, with a live status per channel and the
+ * queue's filters, each with its count (one `queue.counts` call, refreshed by
+ * `delivery.changed`). The filter lives in the address (`#/queue?filter=failed`),
+ * so a reload shows the same list.
+ */
+export function QueuePage({ filter = 'all' }: { filter?: QueueFilter | undefined }) {
   const client = useClient();
-  const [filter, setFilter] = useState<QueueFilter>('all');
+  const counts = useQuery({
+    queryKey: ['queue', 'counts'],
+    queryFn: () => client.call('queue.counts', {}),
+  });
   const list = useInfiniteQuery({
     queryKey: ['queue', 'list', filter],
     queryFn: ({ pageParam }) =>
@@ -86,9 +100,9 @@ export function QueuePage() {
             type="button"
             className="button filter"
             aria-pressed={filter === f.value}
-            onClick={() => setFilter(f.value)}
+            onClick={() => navigate({ page: 'queue', filter: f.value })}
           >
-            {f.label}
+            {filterLabel(f.label, counts.data?.[f.value])}
           </button>
         ))}
       </div>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { createNoticeDeduper, noticeKey, noticeText, shouldNotify } from '../../../../shared/domain/delivery-notice.ts';
 import type { DeliveryChanged, Publication } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
+import { navigate } from '../../router.ts';
 
 type Page = { items: Publication[]; nextCursor: string | null };
 
@@ -18,7 +20,13 @@ export function patchPages(data: InfiniteData<Page> | undefined, change: Deliver
         ...p,
         deliveries: p.deliveries.map((d) =>
           d.id === change.id && d.updatedAt <= change.updatedAt
-            ? { ...d, status: change.status, attempts: change.attempts, updatedAt: change.updatedAt }
+            ? {
+                ...d,
+                status: change.status,
+                attempts: change.attempts,
+                updatedAt: change.updatedAt,
+                ...(change.retractedAt === undefined ? {} : { retractedAt: change.retractedAt }),
+              }
             : d,
         ),
       };
@@ -27,16 +35,38 @@ export function patchPages(data: InfiniteData<Page> | undefined, change: Deliver
   return { data: { ...data, pages }, found };
 }
 
+/** One in-app notification: what happened, and the publication it links to. */
+export type DeliveryNotice = { key: string; publicationId: string; text: string };
+
+const MAX_NOTICES = 5;
+
 /**
  * Keeps the queue live: each `delivery.changed` updates the chip where it is
- * (no refetch of 10,000 rows), refreshes an open detail view, and reloads the
- * list only when a publication it has not seen appears. It also returns the
- * latest failure or unconfirmed outcome, for the in-app notice.
+ * (no refetch of 10,000 rows), refreshes an open detail view and the filter
+ * counts, and reloads the list only when a publication it has not seen
+ * appears. It also collects notifications (newest first, at most five) for
+ * deliveries that failed, could not be confirmed or wait for reconnection,
+ * each once however often its event arrives.
  */
-export function useLiveDeliveries(): { notice: string | null; dismiss: () => void } {
+export function useLiveDeliveries(): {
+  notices: DeliveryNotice[];
+  /** The newest notice's text, for the polite live region. */
+  announcement: string;
+  dismiss: (key: string) => void;
+} {
   const client = useClient();
   const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notices, setNotices] = useState<DeliveryNotice[]>([]);
+  const [announcement, setAnnouncement] = useState('');
+  const [deduper] = useState(() => createNoticeDeduper());
+  // A click on the desktop app's system notification opens the publication it was about.
+  useEffect(
+    () =>
+      client.on('app.command', (payload) => {
+        if (payload.command === 'open-publication') navigate({ page: 'publication', id: payload.publicationId });
+      }),
+    [client],
+  );
   useEffect(
     () =>
       client.on('delivery.changed', (change) => {
@@ -48,16 +78,33 @@ export function useLiveDeliveries(): { notice: string | null; dismiss: () => voi
         }
         if (unseen) void queryClient.invalidateQueries({ queryKey: ['queue', 'list'] });
         void queryClient.invalidateQueries({ queryKey: ['queue', 'get', change.publicationId] });
+        void queryClient.invalidateQueries({ queryKey: ['queue', 'counts'] });
         void queryClient.invalidateQueries({ queryKey: ['app', 'status'] });
-        if (change.status === 'failed' || change.status === 'unconfirmed' || change.status === 'needs_reauth') {
-          setNotice(
-            change.status === 'unconfirmed'
-              ? 'A delivery could not be confirmed: check the channel, then open it in the queue.'
-              : 'A delivery needs attention: open the queue to see why and what to do.',
-          );
-        }
+        void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
+        if (!shouldNotify(change) || !deduper.first(noticeKey(change))) return;
+        void client
+          .call('queue.get', { publicationId: change.publicationId })
+          .then((detail) => {
+            const delivery = detail.deliveries.find((d) => d.id === change.id);
+            const text = noticeText(change.status, delivery?.targetName ?? 'A channel', detail.title);
+            setNotices((list) =>
+              [{ key: noticeKey(change), publicationId: change.publicationId, text }, ...list].slice(0, MAX_NOTICES),
+            );
+            setAnnouncement(text);
+          })
+          .catch(() => {
+            const text = noticeText(change.status, 'A channel', 'an update');
+            setNotices((list) =>
+              [{ key: noticeKey(change), publicationId: change.publicationId, text }, ...list].slice(0, MAX_NOTICES),
+            );
+            setAnnouncement(text);
+          });
       }),
-    [client, queryClient],
+    [client, queryClient, deduper],
   );
-  return { notice, dismiss: () => setNotice(null) };
+  return {
+    notices,
+    announcement,
+    dismiss: (key) => setNotices((list) => list.filter((n) => n.key !== key)),
+  };
 }

@@ -9,8 +9,8 @@ export function NewUpdateButton() {
   const { mutate } = create;
   useEffect(
     () =>
-      client.on('app.command', ({ command }) => {
-        if (command === 'new-update') mutate();
+      client.on('app.command', (payload) => {
+        if (payload.command === 'new-update') mutate();
       }),
     [client, mutate],
   );
