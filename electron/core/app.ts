@@ -143,7 +143,12 @@ export function createCore(deps: CoreDeps): Core {
           events,
           logger: logger.child('worker'),
           options: { now, ...deps.worker },
-          fanout: createFanoutFactory({ db: deps.db, secrets: deps.secrets, settings: deps.settings }),
+          fanout: createFanoutFactory({
+            db: deps.db,
+            secrets: deps.secrets,
+            settings: deps.settings,
+            onProgress: (deliveryId) => events.emit('email.send.progress', { deliveryId }),
+          }),
         });
 
   const emailAudit = emailAuditHook(audit);
@@ -189,7 +194,9 @@ export function createCore(deps: CoreDeps): Core {
     ...createPeopleHandlers(people),
     ...createReviewHandlers(review),
     ...createAuditHandlers(deps.db, audit),
-    ...guardEmailHandlers(createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now, audit: emailAudit })),
+    ...guardEmailHandlers(
+      createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now, audit: emailAudit, events }),
+    ),
   };
 
   return {

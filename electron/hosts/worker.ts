@@ -62,7 +62,12 @@ async function main(): Promise<void> {
     pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
     leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),
     ...(values.id === undefined ? {} : { id: values.id }),
-    fanout: createFanoutFactory({ db, secrets, settings }),
+    fanout: createFanoutFactory({
+      db,
+      secrets,
+      settings,
+      onProgress: (deliveryId) => relay.publish({ name: 'email.send.progress', payload: { deliveryId } }),
+    }),
   });
   worker.start();
   // Unsubscribe links (`/u/<token>`) when this worker is the council's always-on host behind its proxy.

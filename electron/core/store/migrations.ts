@@ -247,6 +247,12 @@ export const migrations: readonly Migration[] = [
            );`
         : 'SELECT 1;',
   },
+  {
+    version: 14,
+    name: 'why an address is suppressed',
+    // The reason a person gave (or the unsubscribe link) when the address left or rejoined the mailing lists.
+    up: () => 'ALTER TABLE subscribers ADD COLUMN status_reason TEXT;',
+  },
 ];
 
 /** The SQL text of a trigger that refuses with `message`, for each engine. */

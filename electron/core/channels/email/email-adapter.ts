@@ -258,6 +258,7 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
           shouldStop: () => f.shouldStop() || ctx.signal.aborted,
           logger: ctx.logger,
           ...(options.stateCheckMs === undefined ? {} : { stateCheckMs: options.stateCheckMs }),
+          ...(f.progress ? { onProgress: () => f.progress?.(deliveryId) } : {}),
         });
         await store.skipSuppressed(deliveryId, ctx.now().toISOString());
         if (outcome.kind === 'paused') {

@@ -18,14 +18,23 @@ export type FanoutServices = {
   unsubscribeKey(): Promise<Buffer>;
   /** True once the worker is stopping: the send records what it did and hands back the rest. */
   shouldStop(): boolean;
+  /** Announces `email.send.progress` for a delivery (the fan-out calls it at most twice a second). */
+  progress?: (deliveryId: string) => void;
 };
 
 export type FanoutFactory = () => Promise<Omit<FanoutServices, 'shouldStop'>>;
 
-export function createFanoutFactory(deps: { db: SqlDb; secrets: SecretStore; settings: SettingsStore }): FanoutFactory {
+export function createFanoutFactory(deps: {
+  db: SqlDb;
+  secrets: SecretStore;
+  settings: SettingsStore;
+  /** Where progress hints go: the core's event bus, or the headless worker's relay. */
+  onProgress?: (deliveryId: string) => void;
+}): FanoutFactory {
   const recipients = createRecipientStore(deps.db);
   return async () => ({
     recipients,
+    ...(deps.onProgress ? { progress: deps.onProgress } : {}),
     publicBaseUrl: (await deps.settings.read()).publicBaseUrl,
     unsubscribeKey: () => unsubscribeKey(deps.secrets),
   });
