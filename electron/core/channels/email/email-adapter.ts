@@ -56,7 +56,16 @@ export const EmailSettings = z
     fromAddress: address('The from address'),
     replyTo: address('The reply-to address').optional(),
     /** The lists this channel sends to; a person on two of them gets one email. */
-    listIds: z.array(z.string().min(1)).min(1, 'Choose at least one list').max(50),
+    listIds: z
+      .array(z.string().min(1))
+      .min(1, 'Choose at least one list')
+      .max(50)
+      // `x-options` names where a form finds the choices (renderer/src/features/channels/option-sources.ts).
+      .meta({
+        title: 'Lists',
+        description: 'Who gets the email: a person on two of these lists gets one copy.',
+        'x-options': 'email.lists',
+      }),
     /** mailto: address for List-Unsubscribe (RFC 2369), beside the https link. */
     unsubscribeMailto: address('The unsubscribe mailbox').optional(),
     messagesPerSecond: z.number().positive().max(10_000).default(20),

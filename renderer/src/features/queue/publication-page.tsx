@@ -5,6 +5,7 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { DeliveryActions } from './delivery-actions.tsx';
+import { EmailSendPanel } from './email-send-panel.tsx';
 import { DELIVERY_LOOK, DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { formatStamp, safeHttpUrl } from './time-london.ts';
@@ -78,6 +79,9 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
         <p>
           Next try: <time dateTime={delivery.nextAttemptAt}>{formatLondon(delivery.nextAttemptAt)}</time>
         </p>
+      )}
+      {delivery.targetKind === 'email.smtp' && (
+        <EmailSendPanel deliveryId={delivery.id} targetName={delivery.targetName} />
       )}
       <DeliveryActions delivery={delivery} />
       <h3>Timeline (UK time)</h3>
