@@ -33,7 +33,8 @@ export type EmailHarness = {
   http: UnsubscribeServer;
   subscribers: ReturnType<typeof createSubscribersRepository>;
   recipients: ReturnType<typeof createRecipientStore>;
-  worker(): QueueWorker;
+  /** Starts a queue worker; `onProgress` receives the fan-out's `email.send.progress` hints. */
+  worker(options?: { onProgress?: (deliveryId: string) => void }): QueueWorker;
   list(name: string, emails: string[]): Promise<{ id: string; ids: Record<string, string> }>;
   target(port: number, listIds: string[], extra?: Record<string, unknown>): Promise<{ id: string }>;
   publish(targetId: string, title?: string): Promise<{ deliveryId: string; publicationId: string }>;
@@ -70,7 +71,7 @@ export async function openEmailHarness(
     http,
     subscribers,
     recipients: createRecipientStore(db),
-    worker() {
+    worker(options = {}) {
       const worker = createQueueWorker({
         db,
         channels,
@@ -80,7 +81,12 @@ export async function openEmailHarness(
         leaseMs: 2000,
         backoff: { baseMs: 50, capMs: 200 },
         stopGraceMs: 5000,
-        fanout: createFanoutFactory({ db, secrets, settings }),
+        fanout: createFanoutFactory({
+          db,
+          secrets,
+          settings,
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
       });
       workers.push(worker);
       worker.start();
