@@ -13,7 +13,16 @@ import {
 } from '../adapter.ts';
 import { tokenSigner } from '../../email/unsubscribe-token.ts';
 import { runFanoutPass, type PassOutcome } from './fanout.ts';
-import { buildSharedMessage, messageIdFor, recipientMessage, UNSUBSCRIBE_PLACEHOLDER } from './message.ts';
+import { mediaIdsOf } from '../../../../shared/content/images.ts';
+import type { ChannelMedia } from '../adapter.ts';
+import {
+  buildSharedMessage,
+  contentIdFor,
+  messageIdFor,
+  recipientMessage,
+  UNSUBSCRIBE_PLACEHOLDER,
+  type InlineImage,
+} from './message.ts';
 import { openSmtp, SmtpError, type SmtpOptions } from './smtp-client.ts';
 import { createDkimSigner, dkimKeyProblem, type DkimSigner } from './dkim.ts';
 
@@ -122,10 +131,62 @@ function smtpOptions(settings: EmailSettings, password: string | undefined, extr
   };
 }
 
+/**
+ * The largest total of images carried inside one email. Base64 makes them a
+ * third bigger, and many mail servers refuse messages over 10 MB.
+ */
+export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+
+const EXTENSIONS: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/**
+ * The body's images, loaded once per publication to travel inside the
+ * message (`cid:` in the HTML, multipart/related): they show without the
+ * reader allowing "remote images", need no public web address for Town
+ * Crier's media, and carry no tracking. Their alt text is in the HTML and the
+ * plain-text part names each image by it.
+ */
+export async function inlineImagesFor(
+  source: RenderSource,
+  media: (id: string) => Promise<ChannelMedia | undefined>,
+): Promise<InlineImage[]> {
+  const images: InlineImage[] = [];
+  let total = 0;
+  for (const [i, id] of mediaIdsOf(source.body).entries()) {
+    const found = await media(id);
+    if (!found) {
+      throw ChannelError.rejected(
+        `Image ${i + 1} of the body is no longer in Town Crier (it may come from another database). Replace it and publish again.`,
+        'body',
+      );
+    }
+    total += found.bytes.length;
+    if (total > MAX_INLINE_IMAGE_BYTES) {
+      throw ChannelError.rejected(
+        `The images in this update add up to more than 5 MB, too large to send inside an email. Use smaller or fewer images. Nothing was sent.`,
+        'body',
+      );
+    }
+    images.push({
+      contentId: contentIdFor(id),
+      contentType: found.type,
+      bytes: found.bytes,
+      filename: `image-${i + 1}.${EXTENSIONS[found.type] ?? 'img'}`,
+    });
+  }
+  return images;
+}
+
 /** The email as the preview shows it (the organisation name comes from the channel's from name when sending). */
-function renderFor(source: RenderSource, organisationName: string) {
+function renderFor(source: RenderSource, organisationName: string, inlineImages = false) {
   return renderEmail(source, {
     organisationName,
+    ...(inlineImages ? { imageSrc: (id: string) => `cid:${contentIdFor(id)}` } : {}),
     ...(source.websiteUrl ? { websiteUrl: source.websiteUrl } : {}),
     unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
     ...(source.variants.email?.subject !== undefined ? { subject: source.variants.email.subject } : {}),
@@ -223,8 +284,10 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
       if (send?.state === 'done') return { externalId: null, externalUrl: null };
       await store.settleInterrupted(deliveryId, started.toISOString());
 
-      const rendered = renderFor(ctx.source, settings.fromName);
+      const images = await inlineImagesFor(ctx.source, (id) => ctx.media(id));
+      const rendered = renderFor(ctx.source, settings.fromName, images.length > 0);
       const shared = buildSharedMessage({
+        images,
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
