@@ -181,6 +181,11 @@ export const emailMethods = {
     'A page of the recipients of an email send who did not get it, with the relay answers',
   ),
   'email.send.status': method(DeliveryRef, EmailSendStatus, 'Live counts of an email send, per recipient status'),
+  'email.send.statusIfStarted': method(
+    DeliveryRef,
+    EmailSendStatus.nullable(),
+    'The same counts, or null while the delivery has not started its send (a screen polls this, so no error)',
+  ),
   'email.send.pause': method(DeliveryRef, EmailSendStatus, 'Pause an email send'),
   'email.send.resume': method(DeliveryRef, EmailSendStatus, 'Resume a paused email send'),
   'email.send.cancel': method(DeliveryRef, EmailSendStatus, 'Cancel what has not been sent yet'),

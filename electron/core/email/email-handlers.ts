@@ -114,6 +114,8 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
     'email.subscribers.export': ({ path, listId, status }) =>
       writeNewFile(path, exportSubscribers(repo, { ...(listId ? { listId } : {}), ...(status ? { status } : {}) })),
     'email.send.status': ({ deliveryId }) => control.status(deliveryId),
+    'email.send.statusIfStarted': async ({ deliveryId }) =>
+      (await recipients.send(deliveryId)) ? control.status(deliveryId) : null,
     'email.send.pause': ({ deliveryId }) => announce(control.pause(deliveryId)),
     'email.send.resume': ({ deliveryId }) => announce(control.resume(deliveryId)),
     'email.send.cancel': ({ deliveryId }) => announce(control.cancel(deliveryId)),

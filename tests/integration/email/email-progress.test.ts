@@ -34,6 +34,9 @@ describe.each(ENGINES)('email send progress on $engine', ({ engine }) => {
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(490);
       const status = await callOk(h.core, 'email.send.status', { deliveryId });
       expect(status.counts.accepted).toBe(PEOPLE.length);
+      // The screens poll this one: null (not an error) before a send starts.
+      expect(await callOk(h.core, 'email.send.statusIfStarted', { deliveryId })).toEqual(status);
+      expect(await callOk(h.core, 'email.send.statusIfStarted', { deliveryId: 'not-started' })).toBeNull();
 
       // A person's controls announce themselves on the core's bus: a second, slow send, paused and resumed.
       const slow = await h.target(sink.port, [list.id], { messagesPerSecond: 2, maxConnections: 1 });

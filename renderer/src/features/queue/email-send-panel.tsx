@@ -1,13 +1,12 @@
 import { useEffect, useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MethodOutput } from '../../../../shared/contract.ts';
-import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
 import { useHasRole } from '../auth/session-context.tsx';
 import { allPages, csvText, downloadCsv } from '../subscribers/csv-download.ts';
 import './email-send.css';
 
-type SendStatus = MethodOutput<'email.send.status'>;
+type SendStatus = NonNullable<MethodOutput<'email.send.statusIfStarted'>>;
 type Counts = SendStatus['counts'];
 
 /** The per-recipient statuses, in the order a send moves through them, with words for people. */
@@ -36,6 +35,33 @@ export function sentSummary(counts: Counts): string {
   return `${n(counts.accepted)} of ${n(counts.total)} sent`;
 }
 
+/** Re-reads a send's counts on each `email.send.progress` and `delivery.changed` for it. */
+function useLiveSend(deliveryId: string) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['email', 'send', deliveryId] });
+    const offProgress = client.on('email.send.progress', (p) => p.deliveryId === deliveryId && refresh());
+    const offChanged = client.on('delivery.changed', (c) => c.id === deliveryId && refresh());
+    return () => {
+      offProgress();
+      offChanged();
+    };
+  }, [client, queryClient, deliveryId]);
+}
+
+/** The queue row's compact "1,234 of 5,000 sent" for an email send on its way (nothing before it starts). */
+export function EmailSentCount({ deliveryId }: { deliveryId: string }) {
+  const client = useClient();
+  useLiveSend(deliveryId);
+  const status = useQuery({
+    queryKey: ['email', 'send', deliveryId],
+    queryFn: () => client.call('email.send.statusIfStarted', { deliveryId }),
+  });
+  if (!status.data) return null;
+  return <span className="queue-email-count">{sentSummary(status.data.counts)}</span>;
+}
+
 /**
  * An email delivery's send, live: counts per recipient status (refreshed on
  * each `email.send.progress`, which the fan-out sends at most twice a second,
@@ -52,18 +78,9 @@ export function EmailSendPanel({ deliveryId, targetName }: { deliveryId: string;
   const key = ['email', 'send', deliveryId];
   const status = useQuery({
     queryKey: key,
-    queryFn: () => client.call('email.send.status', { deliveryId }),
-    retry: (count, error) => !(error instanceof CrierError && error.code === 'not_found') && count < 2,
+    queryFn: () => client.call('email.send.statusIfStarted', { deliveryId }),
   });
-  useEffect(() => {
-    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['email', 'send', deliveryId] });
-    const offProgress = client.on('email.send.progress', (p) => p.deliveryId === deliveryId && refresh());
-    const offChanged = client.on('delivery.changed', (c) => c.id === deliveryId && refresh());
-    return () => {
-      offProgress();
-      offChanged();
-    };
-  }, [client, queryClient, deliveryId]);
+  useLiveSend(deliveryId);
 
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -111,15 +128,14 @@ export function EmailSendPanel({ deliveryId, targetName }: { deliveryId: string;
 
   if (status.isPending) return <p className="hint">Reading the email send…</p>;
   if (status.isError) {
-    return status.error instanceof CrierError && status.error.code === 'not_found' ? (
-      <p className="hint">The email send has not started yet: the counts appear when it does.</p>
-    ) : (
+    return (
       <p role="alert" className="error-text">
         Could not read the email send: {status.error.message}
       </p>
     );
   }
   const send = status.data;
+  if (!send) return <p className="hint">The email send has not started yet: the counts appear when it does.</p>;
   const c = send.counts;
   const failed = c.rejected + c.unconfirmed + c.deferred + c.skipped + c.cancelled;
   const finished = c.total - c.queued - c.sending - c.deferred;
