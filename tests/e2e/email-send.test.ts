@@ -156,3 +156,74 @@ test('connects an email channel with its lists, then watches, pauses, resumes an
   const delivered = (await sink.stats()).accepted;
   await expect.poll(accepted, { timeout: 20_000 }).toBe(delivered);
 });
+
+test('a send the relay keeps refusing pauses itself, and the page says why beside Resume', async () => {
+  const host = app.host();
+  const session = app.session();
+  const people = Array.from({ length: 240 }, (_, i) => `gone${i}@example.org`);
+  const refusing = await startSmtpSink({ rcpt: Object.fromEntries(people.map((p) => [p, '550 5.1.1 No such user'])) });
+  try {
+    await callHost(host, 'settings.update', { publicBaseUrl: 'https://crier.example.gov.uk' }, session);
+    const list = await callHost<{ id: string }>(host, 'email.lists.create', { name: 'Old list' }, session);
+    const begun = await callHost<{ importId: string }>(
+      host,
+      'email.import.begin',
+      { listId: list.id, fileName: 'old.csv', consentSource: 'e2e' },
+      session,
+    );
+    const text = ['email', ...people].join('\n');
+    await callHost(host, 'email.import.chunk', { importId: begun.importId, sequence: 0, text }, session);
+    await callHost(host, 'email.import.finish', { importId: begun.importId, parts: 1 }, session);
+    const target = await callHost<{ id: string }>(
+      host,
+      'channels.create',
+      {
+        kind: 'email.smtp',
+        name: 'Old list email',
+        settings: {
+          host: '127.0.0.1',
+          port: refusing.port,
+          security: 'none',
+          fromName: 'Borsetshire Council',
+          fromAddress: 'news@borsetshire.example.gov.uk',
+          listIds: [list.id],
+          messagesPerSecond: 500,
+          maxConnections: 4,
+        },
+        secrets: {},
+      },
+      session,
+    );
+    const page = await app.open();
+    await page.getByRole('button', { name: 'New update' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('Refused everywhere');
+    await page.getByLabel('Summary', { exact: true }).fill('Nobody is there.');
+    await app.approveOpenUpdate(page);
+    const panel = page.getByRole('region', { name: 'Publish…' });
+    await panel.getByLabel('Old list email', { exact: true }).check();
+    await panel.getByRole('button', { name: 'Publish…' }).click();
+    await panel.getByRole('button', { name: 'Confirm and send' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Queued for sending.' }).waitFor();
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
+    await page.getByRole('link', { name: 'Refused everywhere' }).click();
+    const send = page.getByRole('region', { name: /^Email send:/ });
+    await send.getByRole('heading', { name: /Email send: Paused/ }).waitFor({ timeout: 60_000 });
+    await send
+      .getByText(/^Why it is paused: Paused automatically: \d+ of the last 200 messages were refused or deferred/)
+      .waitFor();
+    await send.getByRole('button', { name: 'Resume the send' }).waitFor();
+    expect(
+      Number(
+        await send
+          .getByRole('row', { name: /^Rejected/ })
+          .getByRole('cell')
+          .innerText(),
+      ),
+    ).toBeGreaterThan(99);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/email-send-auto-paused.png', fullPage: true });
+    expect(target.id).toBeTruthy();
+  } finally {
+    await refusing.stop();
+  }
+});
