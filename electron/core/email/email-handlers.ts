@@ -11,6 +11,7 @@ import { createSendControl } from '../channels/email/send-control.ts';
 import type { CallContext, HandlersFor } from '../dispatch.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
+import { createMediaRepository } from '../media/media-repository.ts';
 import { createQueueRepository } from '../queue/queue-repository.ts';
 import { createRecipientStore } from '../channels/email/recipient-store.ts';
 import { FAILED_STATUSES } from '../channels/email/send-control.ts';
@@ -174,6 +175,7 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
         },
         {},
         await deps.secrets.get(channelSecretName(target.id, 'dkim-key')),
+        (id) => createMediaRepository(deps.db).get(id),
       );
       return result.ok
         ? { ok: true, message: `Sent: the relay answered ${result.reply}` }

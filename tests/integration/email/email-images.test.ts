@@ -72,6 +72,24 @@ describe.each(ENGINES)('images in email on $engine', ({ engine }) => {
           imageParts.add(text.slice(start, text.indexOf('--', start)));
         }
         expect(imageParts.size).toBe(1);
+
+        // "Send a test to me" carries the images too.
+        const update = await callOk(h.core, 'updates.create', { title: 'Draft with a picture', summary: 'S', body });
+        const test = await callOk(h.core, 'email.sendTest', {
+          targetId: target.id,
+          updateId: update.id,
+          to: 'officer@example.gov.uk',
+        });
+        expect(test.ok).toBe(true);
+        await sink.flush();
+        const all = readdirSync(saveDir).filter((f) => f.endsWith('.eml'));
+        expect(all).toHaveLength(PEOPLE.length + 1);
+        const mails = await Promise.all(
+          all.map((f) => simpleParser(readFileSync(join(saveDir, f)), { keepCidLinks: true })),
+        );
+        const testMail = mails.find((m) => String(m.subject).startsWith('[Test]'));
+        expect(testMail?.attachments.map((a) => a.cid)).toEqual([`${media.id}@town-crier`]);
+        expect(String(testMail?.html)).toContain(`src="cid:${media.id}@town-crier" alt="${ALT}"`);
       } finally {
         await h.close();
         await sink.stop();

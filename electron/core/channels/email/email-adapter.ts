@@ -362,11 +362,21 @@ export async function sendTestEmail(
   source: RenderSource,
   options: EmailAdapterOptions = {},
   dkimKey?: string,
+  media?: (id: string) => Promise<ChannelMedia | undefined>,
 ): Promise<{ ok: true; reply: string } | { ok: false; message: string }> {
   const problem = emailProblem(to);
   if (problem) return { ok: false, message: `The test address is not valid: ${problem}` };
-  const rendered = renderFor(source, settings.fromName);
+  let images: InlineImage[] = [];
+  if (media) {
+    try {
+      images = await inlineImagesFor(source, media);
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  const rendered = renderFor(source, settings.fromName, images.length > 0);
   const shared = buildSharedMessage({
+    images,
     subject: `[Test] ${rendered.subject}`,
     text: rendered.text,
     html: rendered.html,
