@@ -59,7 +59,7 @@ export function ImportCsv({ listId, listName }: { listId: string; listName: stri
   const percent = progress && progress.total > 0 ? Math.floor((progress.sent / progress.total) * 100) : 0;
   return (
     <section className="import-csv" aria-labelledby={ids.heading}>
-      <h3 id={ids.heading}>Import subscribers from a CSV file</h3>
+      <h3 id={ids.heading}>Import from a spreadsheet</h3>
       <p className="hint">
         The first line names the columns: one called “email”, and “name” if you have names. Addresses already here (in
         any case) are merged, and unsubscribed or bounced addresses stay suppressed.
