@@ -4,7 +4,7 @@ import { auditMethods } from './contracts/audit.ts';
 import { peopleMethods } from './contracts/people.ts';
 import { reviewEvents, reviewMethods } from './contracts/review.ts';
 import { checkMethods } from './contracts/checks.ts';
-import { emailMethods } from './contracts/email.ts';
+import { emailEvents, emailMethods } from './contracts/email.ts';
 import { mediaMethods } from './contracts/media.ts';
 import { queueEvents, queueMethods } from './contracts/queue.ts';
 import { settingsEvents, settingsMethods } from './contracts/settings.ts';
@@ -47,6 +47,7 @@ export const events = {
   ...settingsEvents,
   ...queueEvents,
   ...reviewEvents,
+  ...emailEvents,
 } as const;
 
 export type Events = typeof events;

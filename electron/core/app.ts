@@ -205,7 +205,9 @@ export function createCore(deps: CoreDeps): Core {
     ...createPeopleHandlers(people),
     ...createReviewHandlers(review),
     ...createAuditHandlers(deps.db, audit),
-    ...guardEmailHandlers(createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now, audit: emailAudit })),
+    ...guardEmailHandlers(
+      createEmailHandlers({ db: deps.db, secrets: deps.secrets, updates, now, audit: emailAudit, events }),
+    ),
   };
 
   return {

@@ -35,6 +35,7 @@ export const SHARED_EVENT_NAMES = [
   'delivery.changed',
   'review.changed',
   'notification.created',
+  'email.send.progress',
 ] as const;
 
 const SHARED = new Set<string>(SHARED_EVENT_NAMES);

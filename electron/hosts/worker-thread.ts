@@ -44,6 +44,7 @@ async function main(parent: NonNullable<typeof parentPort>): Promise<void> {
     reads,
     logger: logger.child('queue'),
     onChange: (change) => post({ type: 'delivery.changed', change }),
+    onProgress: (deliveryId) => post({ type: 'email.send.progress', deliveryId }),
     tuning: start.tuning,
   });
   let sending = 0;

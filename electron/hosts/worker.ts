@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     reads: readsFromStores(secrets, settings),
     logger: logger.child('queue'),
     onChange: (change) => relay.publish({ name: 'delivery.changed', payload: change }),
+    onProgress: (deliveryId) => relay.publish({ name: 'email.send.progress', payload: { deliveryId } }),
     tuning: {
       pollMs: positiveInt(values['poll-ms'], 'poll-ms', 1000),
       leaseMs: positiveInt(values['lease-ms'], 'lease-ms', 60_000),

@@ -51,7 +51,7 @@ export const ImportReport = z.object({
   duplicatesInFile: z.number().int(),
   suppressed: z.number().int(),
   badRows: z.number().int(),
-  problems: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  problems: z.array(z.object({ line: z.number().int(), value: z.string(), reason: z.string() })),
   problemsNotListed: z.number().int(),
 });
 
@@ -73,6 +73,28 @@ export const EmailSendStatus = z.object({
   counts: RecipientCounts,
 });
 const DeliveryRef = z.object({ deliveryId: Id });
+/** One chunk of an uploaded CSV file: at most 1 MB of UTF-8 (the core checks the bytes; this bounds the characters). */
+const ChunkText = z
+  .string()
+  .min(1, 'A part of the file cannot be empty')
+  .max(1024 * 1024, 'A part can be at most 1 MB');
+const FileName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A file name cannot contain control characters');
+const Reason = z.string().trim().min(1, 'Give a reason').max(300, 'A reason is at most 300 characters');
+export const FailedRecipient = z.object({
+  subscriberId: z.string(),
+  email: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  smtpCode: z.number().int().nullable(),
+  smtpReply: z.string().nullable(),
+  updatedAt: z.string(),
+});
 const Written = z.object({ path: z.string(), rows: z.number().int() });
 
 export const emailMethods = {
@@ -103,9 +125,9 @@ export const emailMethods = {
     'Take a person off one list',
   ),
   'email.subscribers.suppress': method(
-    z.object({ subscriberId: Id, status: SuppressedStatus, reason: z.string().trim().min(1).max(300) }),
+    z.object({ subscriberId: Id, status: SuppressedStatus, reason: Reason }),
     Subscriber,
-    'Suppress an address for every list (unsubscribed, bounced, complained)',
+    'Suppress an address for every list (unsubscribed, bounced, complained), with the reason',
   ),
   'email.suppressed.list': method(Page, SubscriberPage, 'Suppressed addresses: never mailed by any list'),
   'email.subscribers.import': method(
@@ -123,7 +145,47 @@ export const emailMethods = {
     Written,
     'Write subscribers to a new CSV file',
   ),
+  'email.import.begin': method(
+    z.object({
+      listId: Id,
+      fileName: FileName,
+      consentSource: ConsentSource,
+      consentAt: z.iso.datetime({ offset: true }).optional(),
+    }),
+    z.object({ importId: z.string(), maxChunkBytes: z.number().int(), idleSeconds: z.number().int() }),
+    'Start importing an uploaded CSV file into a list: send its text with email.import.chunk, then finish',
+  ),
+  'email.import.chunk': method(
+    z.object({ importId: Id, sequence: z.number().int().min(0), text: ChunkText }),
+    z.object({ importId: z.string(), received: z.number().int(), bytes: z.number().int() }),
+    'Send the next part of an uploaded CSV file (parts numbered from 0, in order, each once)',
+  ),
+  'email.import.finish': method(
+    z.object({ importId: Id, parts: z.number().int().min(0) }),
+    ImportReport,
+    'End an uploaded import and get its report (the same report as a file import)',
+  ),
+  'email.import.abandon': method(
+    z.object({ importId: Id }),
+    z.object({ abandoned: z.boolean() }),
+    'Stop an uploaded import (rows already merged stay)',
+  ),
+  'email.subscribers.unsuppress': method(
+    z.object({ subscriberId: Id, reason: Reason }),
+    Subscriber,
+    'Take an address off the suppression list, so its lists mail it again (admins only; audited with the reason)',
+  ),
+  'email.send.failures': method(
+    DeliveryRef.extend({ after: Id.optional(), limit: z.number().int().min(1).max(1000).default(500) }),
+    z.object({ items: z.array(FailedRecipient), nextCursor: z.string().nullable() }),
+    'A page of the recipients of an email send who did not get it, with the relay answers',
+  ),
   'email.send.status': method(DeliveryRef, EmailSendStatus, 'Live counts of an email send, per recipient status'),
+  'email.send.statusIfStarted': method(
+    DeliveryRef,
+    EmailSendStatus.nullable(),
+    'The same counts, or null while the delivery has not started its send (a screen polls this, so no error)',
+  ),
   'email.send.pause': method(DeliveryRef, EmailSendStatus, 'Pause an email send'),
   'email.send.resume': method(DeliveryRef, EmailSendStatus, 'Resume a paused email send'),
   'email.send.cancel': method(DeliveryRef, EmailSendStatus, 'Cancel what has not been sent yet'),
@@ -137,4 +199,11 @@ export const emailMethods = {
     z.object({ ok: z.boolean(), message: z.string() }),
     'Send one test copy of an update through an email channel to one address (before approval)',
   ),
+} as const;
+
+/** A hint that an email send's counts moved (at most twice a second per send): refetch `email.send.status`. */
+export const EmailSendProgress = z.object({ deliveryId: z.string().min(1).max(100) });
+
+export const emailEvents = {
+  'email.send.progress': EmailSendProgress,
 } as const;

@@ -36,6 +36,8 @@ export const Subscriber = z.object({
   consentSource: z.string(),
   consentAt: isoTime,
   statusChangedAt: isoTime,
+  /** Why the status last changed (a suppression's reason), or null. */
+  statusReason: z.string().nullable(),
   listIds: z.array(z.string()),
   createdAt: isoTime,
   updatedAt: isoTime,

@@ -21,6 +21,12 @@ const ROLES: Partial<Record<EmailMethod, { roles: Role[]; toDo: string }>> = {
   'email.subscribers.suppress': { roles: ['author', 'admin'], toDo: 'suppress addresses' },
   'email.subscribers.import': { roles: ['admin'], toDo: 'import subscribers from a file' },
   'email.subscribers.export': { roles: ['admin'], toDo: 'export subscribers to a file' },
+  'email.import.begin': { roles: ['admin'], toDo: 'import subscribers from a file' },
+  'email.import.chunk': { roles: ['admin'], toDo: 'import subscribers from a file' },
+  'email.import.finish': { roles: ['admin'], toDo: 'import subscribers from a file' },
+  'email.import.abandon': { roles: ['admin'], toDo: 'import subscribers from a file' },
+  'email.subscribers.unsuppress': { roles: ['admin'], toDo: 'take addresses off the suppression list' },
+  'email.send.failures': { roles: ['author', 'approver', 'admin'], toDo: 'see who an email send failed' },
   'email.send.pause': { roles: ['author', 'approver'], toDo: 'pause email sends' },
   'email.send.resume': { roles: ['author', 'approver'], toDo: 'resume email sends' },
   'email.send.cancel': { roles: ['author', 'approver'], toDo: 'cancel email sends' },
@@ -45,6 +51,7 @@ export function guardEmailHandlers(handlers: HandlersFor<EmailMethod>): Handlers
 function auditAction(action: string): AuditAction {
   if (action === 'subscribers.import') return 'subscribers.imported';
   if (action === 'subscriber.unsubscribed') return 'subscribers.unsubscribed';
+  // A suppression (bounced, complained, by hand) or its removal: the detail's emailAction says which.
   return 'subscribers.changed';
 }
 

@@ -8,9 +8,14 @@ import { docToHtml, docToPlainText } from '../../../shared/content/render.ts';
 import { channelSecretName } from '../channels/adapter.ts';
 import { EmailSettings, sendTestEmail } from '../channels/email/email-adapter.ts';
 import { createSendControl } from '../channels/email/send-control.ts';
-import type { HandlersFor } from '../dispatch.ts';
+import type { CallContext, HandlersFor } from '../dispatch.ts';
 import { CoreError } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import { createMediaRepository } from '../media/media-repository.ts';
 import { createQueueRepository } from '../queue/queue-repository.ts';
+import { createRecipientStore } from '../channels/email/recipient-store.ts';
+import { FAILED_STATUSES } from '../channels/email/send-control.ts';
+import { createImportUploads, type ImportUploads } from './import-uploads.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SqlDb } from '../store/sql.ts';
 import type { UpdatesService } from '../updates/updates-service.ts';
@@ -25,6 +30,10 @@ export type EmailHandlerDeps = {
   updates: UpdatesService;
   now: () => Date;
   audit?: AuditHook;
+  /** Announces `email.send.progress` after a person pauses, resumes or cancels a send. */
+  events?: EventBus;
+  /** Uploaded imports in progress (one per core); made here when not given. */
+  uploads?: ImportUploads;
 };
 
 /** Writes a CSV stream to a new file (never overwriting one) and counts its data lines. */
@@ -60,6 +69,16 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
     ...(deps.audit ? { audit: deps.audit } : {}),
   });
   const control = createSendControl({ db: deps.db, now: deps.now });
+  const recipients = createRecipientStore(deps.db);
+  const uploads =
+    deps.uploads ?? createImportUploads({ db: deps.db, repo, ...(deps.audit ? { audit: deps.audit } : {}) });
+  const announce = async <T extends { deliveryId: string }>(status: Promise<T>): Promise<T> => {
+    const done = await status;
+    deps.events?.emit('email.send.progress', { deliveryId: done.deliveryId });
+    return done;
+  };
+  // The role guard lets only admins reach these; an upload belongs to the person who began it.
+  const person = (ctx: CallContext) => ctx.actor;
   const page = <T extends { id: string }>(items: T[], limit: number) => ({
     items,
     nextCursor: items.length === limit ? (items.at(-1)?.id ?? null) : null,
@@ -96,9 +115,32 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
     'email.subscribers.export': ({ path, listId, status }) =>
       writeNewFile(path, exportSubscribers(repo, { ...(listId ? { listId } : {}), ...(status ? { status } : {}) })),
     'email.send.status': ({ deliveryId }) => control.status(deliveryId),
-    'email.send.pause': ({ deliveryId }) => control.pause(deliveryId),
-    'email.send.resume': ({ deliveryId }) => control.resume(deliveryId),
-    'email.send.cancel': ({ deliveryId }) => control.cancel(deliveryId),
+    'email.send.statusIfStarted': async ({ deliveryId }) =>
+      (await recipients.send(deliveryId)) ? control.status(deliveryId) : null,
+    'email.send.pause': ({ deliveryId }) => announce(control.pause(deliveryId)),
+    'email.send.resume': ({ deliveryId }) => announce(control.resume(deliveryId)),
+    'email.send.cancel': ({ deliveryId }) => announce(control.cancel(deliveryId)),
+    'email.send.failures': async ({ deliveryId, after, limit }) => {
+      await control.status(deliveryId);
+      const items = await recipients.page(deliveryId, FAILED_STATUSES, after ?? '', limit);
+      return { items, nextCursor: items.length === limit ? (items.at(-1)?.subscriberId ?? null) : null };
+    },
+    'email.import.begin': ({ listId, fileName, consentSource, consentAt }, ctx) =>
+      uploads.begin(person(ctx), {
+        listId,
+        fileName,
+        consentSource,
+        consentAt: consentAt ?? deps.now().toISOString(),
+      }),
+    'email.import.chunk': (input, ctx) => uploads.chunk(person(ctx), input),
+    'email.import.finish': (input, ctx) => uploads.finish(person(ctx), input),
+    'email.import.abandon': ({ importId }, ctx) => uploads.abandon(person(ctx), importId),
+    'email.subscribers.unsuppress': async ({ subscriberId, reason }) => {
+      await repo.unsuppress(subscriberId, reason);
+      const subscriber = await repo.get(subscriberId);
+      if (!subscriber) throw new CoreError('not_found', 'That subscriber does not exist');
+      return subscriber;
+    },
     'email.send.exportFailures': async ({ deliveryId, path }) => {
       await control.status(deliveryId);
       return writeNewFile(path, control.exportFailures(deliveryId));
@@ -133,6 +175,7 @@ export function createEmailHandlers(deps: EmailHandlerDeps): HandlersFor<keyof t
         },
         {},
         await deps.secrets.get(channelSecretName(target.id, 'dkim-key')),
+        (id) => createMediaRepository(deps.db).get(id),
       );
       return result.ok
         ? { ok: true, message: `Sent: the relay answered ${result.reply}` }

@@ -21,7 +21,8 @@ export const MAX_NAME_LENGTH = 200;
 /** The report names at most this many bad rows (and counts the rest), so a wrong file cannot exhaust memory. */
 export const MAX_LISTED_PROBLEMS = 10_000;
 
-export type ImportProblem = { line: number; reason: string };
+/** A bad row: its line as an editor numbers it, the address cell as given (shortened, '' when unreadable) and why. */
+export type ImportProblem = { line: number; value: string; reason: string };
 
 export type ImportReport = {
   listId: string;
@@ -99,6 +100,11 @@ export function checkRow(
   return { ok: true, person: { email, emailKey: normaliseEmail(email), name: name.length > 0 ? name : null } };
 }
 
+/** The address cell of a bad row, for the report's table: at most 80 characters. */
+function shownValue(raw: string): string {
+  return raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+}
+
 function headerColumns(fields: string[]): { email: number; name: number | null; count: number } {
   const names = fields.map((f) => f.trim().toLowerCase());
   const email = names.findIndex((n) => EMAIL_HEADERS.has(n));
@@ -136,9 +142,9 @@ export async function importSubscribers(
     problemsNotListed: 0,
     badRows: 0,
   };
-  const problem = (line: number, reason: string) => {
+  const problem = (line: number, reason: string, value = '') => {
     report.badRows++;
-    if (report.problems.length < MAX_LISTED_PROBLEMS) report.problems.push({ line, reason });
+    if (report.problems.length < MAX_LISTED_PROBLEMS) report.problems.push({ line, value, reason });
     else report.problemsNotListed++;
   };
 
@@ -210,7 +216,7 @@ export async function importSubscribers(
       report.rows++;
       const checked = checkRow(record, columns);
       if (!checked.ok) {
-        problem(start, checked.reason);
+        problem(start, checked.reason, shownValue(record[columns.email] ?? ''));
         continue;
       }
       const print = fingerprint(checked.person.emailKey);

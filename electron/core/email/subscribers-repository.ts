@@ -8,8 +8,9 @@ import type { AuditHook } from './audit.ts';
  * Lists, subscribers and memberships in SQL, on either engine. Addresses are
  * unique by `email_key` (trimmed, lower-case). Any status but `active`
  * suppresses an address for every list, and nothing here ever turns a
- * suppressed subscriber back to active: merging an import or a manual add
- * into a suppressed address adds the membership but leaves it suppressed.
+ * suppressed subscriber back to active but `unsuppress` (an admin's decision,
+ * with a reason): merging an import or a manual add into a suppressed address
+ * adds the membership but leaves it suppressed.
  */
 
 /** One subscriber to merge in (already validated and normalised). */
@@ -43,6 +44,7 @@ function toSubscriber(row: Row, listIds: string[]): Subscriber {
     consentSource: String(row.consent_source),
     consentAt: String(row.consent_at),
     statusChangedAt: String(row.status_changed_at),
+    statusReason: row.status_reason === null || row.status_reason === undefined ? null : String(row.status_reason),
     listIds,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
@@ -227,11 +229,11 @@ export function createSubscribersRepository(deps: SubscribersRepositoryDeps) {
         if (!row) throw new CoreError('not_found', 'That subscriber does not exist');
         if (row.status === status) return false;
         const at = now().toISOString();
-        await tx.run('UPDATE subscribers SET status = $2, status_changed_at = $3, updated_at = $3 WHERE id = $1', [
-          subscriberId,
-          status,
-          at,
-        ]);
+        await tx.run(
+          `UPDATE subscribers SET status = $2, status_changed_at = $3, updated_at = $3, status_reason = $4
+           WHERE id = $1`,
+          [subscriberId, status, at, audit.reason.slice(0, 300)],
+        );
         await deps.audit?.record(tx, {
           action: `subscriber.${status}`,
           subjectType: 'subscriber',
@@ -239,6 +241,30 @@ export function createSubscribersRepository(deps: SubscribersRepositoryDeps) {
           details: { from: row.status, actor: audit.actor, reason: audit.reason, listId: audit.listId ?? null },
         });
         return true;
+      });
+    },
+
+    /**
+     * Takes an address off the suppression list (an admin's decision, with a
+     * reason, audited in the same transaction): its lists mail it again.
+     */
+    async unsuppress(subscriberId: string, reason: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const row = await tx.one('SELECT status FROM subscribers WHERE id = $1', [subscriberId]);
+        if (!row) throw new CoreError('not_found', 'That subscriber does not exist');
+        if (row.status === 'active') throw new CoreError('conflict', 'That address is not suppressed');
+        const at = now().toISOString();
+        await tx.run(
+          `UPDATE subscribers SET status = 'active', status_changed_at = $2, updated_at = $2, status_reason = $3
+           WHERE id = $1`,
+          [subscriberId, at, reason],
+        );
+        await deps.audit?.record(tx, {
+          action: 'subscriber.unsuppressed',
+          subjectType: 'subscriber',
+          subjectId: subscriberId,
+          details: { from: row.status, actor: 'staff', reason },
+        });
       });
     },
 

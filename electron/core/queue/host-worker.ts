@@ -41,6 +41,7 @@ export function startHostWorker(deps: HostWorkerDeps): HostWorker {
     reads: deps.reads,
     logger: deps.logger,
     onChange: (change) => deps.events.emit('delivery.changed', change),
+    onProgress: (deliveryId) => deps.events.emit('email.send.progress', { deliveryId }),
     tuning: deps.options,
   });
   let state: HostWorkerStatus['state'] = 'running';

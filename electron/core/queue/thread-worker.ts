@@ -89,6 +89,9 @@ export function startThreadWorker(deps: ThreadWorkerDeps): ThreadHostWorker {
       case 'delivery.changed':
         deps.events.emit('delivery.changed', message.change);
         return;
+      case 'email.send.progress':
+        deps.events.emit('email.send.progress', { deliveryId: message.deliveryId });
+        return;
       case 'sending':
         sending = message.count;
         return;

@@ -24,6 +24,8 @@ export function createWorkerOnStore(deps: {
   reads: WorkerReads;
   logger: Logger;
   onChange: (change: DeliveryChanged) => void;
+  /** An email send's counts moved (at most twice a second a send): announced as `email.send.progress`. */
+  onProgress?: (deliveryId: string) => void;
   tuning: WorkerTuning;
 }): QueueWorker {
   return createQueueWorker({
@@ -33,6 +35,6 @@ export function createWorkerOnStore(deps: {
     credentials: (targetId, name) => deps.reads.secret(channelSecretName(targetId, name)),
     logger: deps.logger,
     onChange: deps.onChange,
-    fanout: fanoutFactoryFromReads(deps.db, deps.reads),
+    fanout: fanoutFactoryFromReads(deps.db, deps.reads, deps.onProgress),
   });
 }

@@ -54,6 +54,7 @@ export const FromThread = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), workerId: z.string() }),
   z.object({ type: z.literal('log'), record: LogRecordSchema }),
   z.object({ type: z.literal('delivery.changed'), change: DeliveryChanged }),
+  z.object({ type: z.literal('email.send.progress'), deliveryId: z.string().min(1).max(100) }),
   z.object({ type: z.literal('sending'), count: z.number().int().nonnegative() }),
   z.object({ type: z.literal('stopped') }),
 ]);

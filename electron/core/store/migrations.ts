@@ -259,6 +259,12 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE channel_targets ADD COLUMN last_test_message text;`,
   },
   {
+    version: 14,
+    name: 'why an address is suppressed',
+    // The reason a person gave (or the unsubscribe link) when the address left or rejoined the mailing lists.
+    up: () => 'ALTER TABLE subscribers ADD COLUMN status_reason TEXT;',
+  },
+  {
     version: 15,
     name: 'what a channel told us of its limits; when an image was last used',
     // known_limits_json: learnt by "Test connection" (a Mastodon instance's characters a post), used by the counters

@@ -39,7 +39,9 @@ describe('email contract methods', () => {
         consentSource: 'form',
       });
       expect(report).toMatchObject({ rows: 3, added: 1, alreadySubscribed: 1, badRows: 1 });
-      expect(report.problems).toEqual([{ line: 3, reason: 'invalid email address "not-an-email": it has no "@"' }]);
+      expect(report.problems).toEqual([
+        { line: 3, value: 'not-an-email', reason: 'invalid email address "not-an-email": it has no "@"' },
+      ]);
       // The import is in the audit log under the admin who ran it; an author may not read files on the host.
       const imported = await callOk(core, 'audit.list', { action: 'subscribers.imported' });
       expect(imported.items.map((e) => e.actorName)).toEqual(['Ada Admin']);

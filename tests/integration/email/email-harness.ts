@@ -18,6 +18,7 @@ import { openStore, type StoreLocation } from '../../../electron/core/store/open
 import type { SqlDb } from '../../../electron/core/store/sql.ts';
 import { startUnsubscribeServer, type UnsubscribeServer } from '../../../electron/hosts/unsubscribe-server.ts';
 import type { Delivery, DeliveryStatus } from '../../../shared/domain/queue.ts';
+import type { Doc } from '../../../shared/content/doc.ts';
 import { callOk, plainBody } from '../store/store-suite.ts';
 
 /**
@@ -33,10 +34,11 @@ export type EmailHarness = {
   http: UnsubscribeServer;
   subscribers: ReturnType<typeof createSubscribersRepository>;
   recipients: ReturnType<typeof createRecipientStore>;
-  worker(): QueueWorker;
+  /** Starts a queue worker; `onProgress` receives the fan-out's `email.send.progress` hints. */
+  worker(options?: { onProgress?: (deliveryId: string) => void }): QueueWorker;
   list(name: string, emails: string[]): Promise<{ id: string; ids: Record<string, string> }>;
   target(port: number, listIds: string[], extra?: Record<string, unknown>): Promise<{ id: string }>;
-  publish(targetId: string, title?: string): Promise<{ deliveryId: string; publicationId: string }>;
+  publish(targetId: string, title?: string, body?: Doc): Promise<{ deliveryId: string; publicationId: string }>;
   delivery(id: string): Promise<Delivery>;
   waitFor(id: string, statuses: DeliveryStatus[], timeoutMs?: number): Promise<Delivery>;
   close(): Promise<void>;
@@ -70,7 +72,7 @@ export async function openEmailHarness(
     http,
     subscribers,
     recipients: createRecipientStore(db),
-    worker() {
+    worker(options = {}) {
       const worker = createQueueWorker({
         db,
         channels,
@@ -80,7 +82,12 @@ export async function openEmailHarness(
         leaseMs: 2000,
         backoff: { baseMs: 50, capMs: 200 },
         stopGraceMs: 5000,
-        fanout: createFanoutFactory({ db, secrets, settings }),
+        fanout: createFanoutFactory({
+          db,
+          secrets,
+          settings,
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
       });
       workers.push(worker);
       worker.start();
@@ -119,11 +126,11 @@ export async function openEmailHarness(
         },
       });
     },
-    async publish(targetId, title = 'Roadworks on the High Street') {
+    async publish(targetId, title = 'Roadworks on the High Street', body?: Doc) {
       const update = await callOk(core, 'updates.create', {
         title,
         summary: 'The road is closed from Monday.',
-        body: plainBody('The High Street is closed to traffic from 6 July for two weeks.'),
+        body: body ?? plainBody('The High Street is closed to traffic from 6 July for two weeks.'),
       });
       await approveCurrent(core, update.id);
       const publication = await callOk(core, 'queue.publish', { updateId: update.id, targetIds: [targetId] });

@@ -125,13 +125,21 @@ describe.each(ENGINES)('subscribers on $engine', ({ engine }) => {
       problemsNotListed: 0,
     });
     expect(report.problems).toEqual([
-      { line: 5, reason: 'invalid email address "not-an-address": it has no "@"' },
-      { line: 6, reason: 'the "name" column is missing (1 of 2 columns)' },
-      { line: 7, reason: 'the name contains a line break' },
-      { line: 9, reason: 'it has 3 columns but the header has 2 (is there an unquoted comma?)' },
-      { line: 11, reason: expect.stringMatching(/^invalid email address ".*…": it is longer than 254 characters$/) },
-      { line: 12, reason: 'the name contains a control character' },
-      { line: 13, reason: 'the name is longer than 200 characters (201)' },
+      { line: 5, value: 'not-an-address', reason: 'invalid email address "not-an-address": it has no "@"' },
+      { line: 6, value: 'bob@example', reason: 'the "name" column is missing (1 of 2 columns)' },
+      { line: 7, value: 'carol@example.org', reason: 'the name contains a line break' },
+      {
+        line: 9,
+        value: 'dan@example.org',
+        reason: 'it has 3 columns but the header has 2 (is there an unquoted comma?)',
+      },
+      {
+        line: 11,
+        value: `${'x'.repeat(80)}…`,
+        reason: expect.stringMatching(/^invalid email address ".*…": it is longer than 254 characters$/),
+      },
+      { line: 12, value: 'eve@example.org', reason: 'the name contains a control character' },
+      { line: 13, value: 'fay@example.org', reason: 'the name is longer than 200 characters (201)' },
     ]);
     const ann = await repo.byEmail('ann@example.org');
     expect(ann).toMatchObject({
@@ -186,7 +194,11 @@ describe.each(ENGINES)('subscribers on $engine', ({ engine }) => {
     );
     expect(report.added).toBe(1);
     expect(report.problems).toEqual([
-      { line: 3, reason: 'a quote opened on this line is never closed, so the rest of the file could not be read' },
+      {
+        line: 3,
+        value: '',
+        reason: 'a quote opened on this line is never closed, so the rest of the file could not be read',
+      },
     ]);
   });
 

@@ -13,7 +13,16 @@ import {
 } from '../adapter.ts';
 import { tokenSigner } from '../../email/unsubscribe-token.ts';
 import { runFanoutPass, type PassOutcome } from './fanout.ts';
-import { buildSharedMessage, messageIdFor, recipientMessage, UNSUBSCRIBE_PLACEHOLDER } from './message.ts';
+import { mediaIdsOf } from '../../../../shared/content/images.ts';
+import type { ChannelMedia } from '../adapter.ts';
+import {
+  buildSharedMessage,
+  contentIdFor,
+  messageIdFor,
+  recipientMessage,
+  UNSUBSCRIBE_PLACEHOLDER,
+  type InlineImage,
+} from './message.ts';
 import { openSmtp, SmtpError, type SmtpOptions } from './smtp-client.ts';
 import { createDkimSigner, dkimKeyProblem, type DkimSigner } from './dkim.ts';
 
@@ -56,7 +65,16 @@ export const EmailSettings = z
     fromAddress: address('The from address'),
     replyTo: address('The reply-to address').optional(),
     /** The lists this channel sends to; a person on two of them gets one email. */
-    listIds: z.array(z.string().min(1)).min(1, 'Choose at least one list').max(50),
+    listIds: z
+      .array(z.string().min(1))
+      .min(1, 'Choose at least one list')
+      .max(50)
+      // `x-options` names where a form finds the choices (renderer/src/features/channels/option-sources.ts).
+      .meta({
+        title: 'Lists',
+        description: 'Who gets the email: a person on two of these lists gets one copy.',
+        'x-options': 'email.lists',
+      }),
     /** mailto: address for List-Unsubscribe (RFC 2369), beside the https link. */
     unsubscribeMailto: address('The unsubscribe mailbox').optional(),
     messagesPerSecond: z.number().positive().max(10_000).default(20),
@@ -113,10 +131,62 @@ function smtpOptions(settings: EmailSettings, password: string | undefined, extr
   };
 }
 
+/**
+ * The largest total of images carried inside one email. Base64 makes them a
+ * third bigger, and many mail servers refuse messages over 10 MB.
+ */
+export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+
+const EXTENSIONS: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/**
+ * The body's images, loaded once per publication to travel inside the
+ * message (`cid:` in the HTML, multipart/related): they show without the
+ * reader allowing "remote images", need no public web address for Town
+ * Crier's media, and carry no tracking. Their alt text is in the HTML and the
+ * plain-text part names each image by it.
+ */
+export async function inlineImagesFor(
+  source: RenderSource,
+  media: (id: string) => Promise<ChannelMedia | undefined>,
+): Promise<InlineImage[]> {
+  const images: InlineImage[] = [];
+  let total = 0;
+  for (const [i, id] of mediaIdsOf(source.body).entries()) {
+    const found = await media(id);
+    if (!found) {
+      throw ChannelError.rejected(
+        `Image ${i + 1} of the body is no longer in Town Crier (it may come from another database). Replace it and publish again.`,
+        'body',
+      );
+    }
+    total += found.bytes.length;
+    if (total > MAX_INLINE_IMAGE_BYTES) {
+      throw ChannelError.rejected(
+        `The images in this update add up to more than 5 MB, too large to send inside an email. Use smaller or fewer images. Nothing was sent.`,
+        'body',
+      );
+    }
+    images.push({
+      contentId: contentIdFor(id),
+      contentType: found.type,
+      bytes: found.bytes,
+      filename: `image-${i + 1}.${EXTENSIONS[found.type] ?? 'img'}`,
+    });
+  }
+  return images;
+}
+
 /** The email as the preview shows it (the organisation name comes from the channel's from name when sending). */
-function renderFor(source: RenderSource, organisationName: string) {
+function renderFor(source: RenderSource, organisationName: string, inlineImages = false) {
   return renderEmail(source, {
     organisationName,
+    ...(inlineImages ? { imageSrc: (id: string) => `cid:${contentIdFor(id)}` } : {}),
     ...(source.websiteUrl ? { websiteUrl: source.websiteUrl } : {}),
     unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
     ...(source.variants.email?.subject !== undefined ? { subject: source.variants.email.subject } : {}),
@@ -214,8 +284,10 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
       if (send?.state === 'done') return { externalId: null, externalUrl: null };
       await store.settleInterrupted(deliveryId, started.toISOString());
 
-      const rendered = renderFor(ctx.source, settings.fromName);
+      const images = await inlineImagesFor(ctx.source, (id) => ctx.media(id));
+      const rendered = renderFor(ctx.source, settings.fromName, images.length > 0);
       const shared = buildSharedMessage({
+        images,
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
@@ -258,6 +330,7 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
           shouldStop: () => f.shouldStop() || ctx.signal.aborted,
           logger: ctx.logger,
           ...(options.stateCheckMs === undefined ? {} : { stateCheckMs: options.stateCheckMs }),
+          ...(f.progress ? { onProgress: () => f.progress?.(deliveryId) } : {}),
         });
         await store.skipSuppressed(deliveryId, ctx.now().toISOString());
         if (outcome.kind === 'paused') {
@@ -289,11 +362,21 @@ export async function sendTestEmail(
   source: RenderSource,
   options: EmailAdapterOptions = {},
   dkimKey?: string,
+  media?: (id: string) => Promise<ChannelMedia | undefined>,
 ): Promise<{ ok: true; reply: string } | { ok: false; message: string }> {
   const problem = emailProblem(to);
   if (problem) return { ok: false, message: `The test address is not valid: ${problem}` };
-  const rendered = renderFor(source, settings.fromName);
+  let images: InlineImage[] = [];
+  if (media) {
+    try {
+      images = await inlineImagesFor(source, media);
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  const rendered = renderFor(source, settings.fromName, images.length > 0);
   const shared = buildSharedMessage({
+    images,
     subject: `[Test] ${rendered.subject}`,
     text: rendered.text,
     html: rendered.html,

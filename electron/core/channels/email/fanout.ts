@@ -49,6 +49,9 @@ export type FanoutOptions = {
   pageSize?: number;
   /** How often the send's state (paused, cancelled by a person) is read. */
   stateCheckMs?: number;
+  /** Told that results were recorded: at most once per `progressMs` (500 ms), and once at the end of the pass. */
+  onProgress?: () => void;
+  progressMs?: number;
 };
 
 type Claim = { id: string; resolve: (claimed: boolean) => void; reject: (error: unknown) => void };
@@ -90,6 +93,21 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
     return page[index++] ?? null;
   };
 
+  // ── progress hints (throttled: a send of 100,000 commits thousands of times) ──
+  const progressMs = o.progressMs ?? 500;
+  let lastProgress = 0;
+  const progress = (force = false) => {
+    if (!o.onProgress) return;
+    const t = Date.now();
+    if (!force && t - lastProgress < progressMs) return;
+    lastProgress = t;
+    try {
+      o.onProgress();
+    } catch (error) {
+      o.logger.warn('Could not announce the progress of an email send', { error });
+    }
+  };
+
   // ── results and claims, written together (group commit) ──
   let results: RecipientResult[] = [];
   let claims: Claim[] = [];
@@ -107,6 +125,7 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
         o.now().toISOString(),
       );
       for (const c of cs) c.resolve(claimed.has(c.id));
+      if (rs.length > 0) progress();
     } catch (error) {
       for (const c of cs) c.reject(error);
       throw error;
@@ -352,6 +371,7 @@ export async function runFanoutPass(o: FanoutOptions): Promise<PassOutcome> {
       if (committing) await committing;
       else await scheduleCommit();
     }
+    progress(true);
   }
   return stop ?? { kind: 'finished' };
 }

@@ -5,7 +5,9 @@ import { assertHeaderSafe, encodeHeaderText, mailbox, quotedPrintable, quotedPri
 /**
  * An email publication as bytes: the body is rendered and MIME-encoded once
  * per publication (multipart/alternative, plain text then HTML, both
- * quoted-printable), split where each recipient's unsubscribe link goes.
+ * quoted-printable; with images, that inside a multipart/related whose other
+ * parts are the images in base64), split where each recipient's unsubscribe
+ * link goes.
  * Each recipient's message is then a handful of headers plus the shared
  * pieces with their link spliced in, never a MIME build of its own.
  */
@@ -22,7 +24,30 @@ export type SharedMessageInput = {
   /** RFC 2919 List-Id: a name and a dotted id (e.g. roads.lists.example.gov.uk). */
   listId: { name: string; id: string };
   date: Date;
+  /**
+   * Images the HTML shows as `cid:` URLs: sent inside the message
+   * (multipart/related around the multipart/alternative), base64-encoded here
+   * once for every recipient.
+   */
+  images?: readonly InlineImage[];
 };
+
+/** One image carried inside the message; the HTML refers to it as `cid:<contentId>`. */
+export type InlineImage = { contentId: string; contentType: string; bytes: Uint8Array; filename: string };
+
+/** The Content-ID of a stored image (media ids are UUIDs): `<id>@town-crier`. */
+export function contentIdFor(mediaId: string): string {
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(mediaId)) throw new RangeError('An image id must be letters, digits and "-"');
+  return `${mediaId}@town-crier`;
+}
+
+/** Base64 in lines of 76 characters, CRLF-terminated (RFC 2045); no line can start with ".". */
+function base64Lines(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('base64');
+  let out = '';
+  for (let i = 0; i < text.length; i += 76) out += `${text.slice(i, i + 76)}\r\n`;
+  return out;
+}
 
 export type SharedMessage = {
   /** Headers every recipient gets, CRLF-terminated. */
@@ -60,6 +85,8 @@ export function buildSharedMessage(input: SharedMessageInput): SharedMessage {
   if (!/^[A-Za-z0-9.-]+$/.test(input.listId.id))
     throw new RangeError('The list id must be a dotted name such as roads.example.gov.uk');
   const boundary = `tc-${randomBytes(12).toString('hex')}`;
+  const images = input.images ?? [];
+  const related = images.length > 0 ? `tc-r-${randomBytes(12).toString('hex')}` : null;
   const head = [
     `From: ${mailbox(fromAddress, input.from.name)}`,
     ...(input.replyTo ? [`Reply-To: ${mailbox(assertHeaderSafe('The reply-to address', input.replyTo))}`] : []),
@@ -70,12 +97,15 @@ export function buildSharedMessage(input: SharedMessageInput): SharedMessage {
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     'Auto-Submitted: auto-generated',
     'Precedence: bulk',
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    related
+      ? `Content-Type: multipart/related; type="multipart/alternative"; boundary="${related}"`
+      : `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ].join('\r\n');
 
   const pieces: string[] = [];
   const slots: ('text' | 'html')[] = [];
-  let current = `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
+  let current = related ? `--${related}\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n` : '';
+  current += `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const addPart = (content: string, kind: 'text' | 'html') => {
     const parts = content.split(UNSUBSCRIBE_PLACEHOLDER);
     parts.forEach((part, i) => {
@@ -93,6 +123,16 @@ export function buildSharedMessage(input: SharedMessageInput): SharedMessage {
   current += `--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   addPart(input.html, 'html');
   current += `--${boundary}--\r\n`;
+  if (related) {
+    for (const image of images) {
+      const name = image.filename.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+      current +=
+        `--${related}\r\nContent-Type: ${assertHeaderSafe('An image type', image.contentType)}\r\n` +
+        `Content-Transfer-Encoding: base64\r\nContent-ID: <${assertHeaderSafe('A Content-ID', image.contentId)}>\r\n` +
+        `Content-Disposition: inline; filename="${name}"\r\n\r\n${base64Lines(image.bytes)}`;
+    }
+    current += `--${related}--\r\n`;
+  }
   pieces.push(current);
   return { head: Buffer.from(`${head}\r\n`), pieces: pieces.map((p) => Buffer.from(p)), slots, fromDomain };
 }

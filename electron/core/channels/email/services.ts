@@ -18,19 +18,32 @@ export type FanoutServices = {
   unsubscribeKey(): Promise<Buffer>;
   /** True once the worker is stopping: the send records what it did and hands back the rest. */
   shouldStop(): boolean;
+  /** Announces `email.send.progress` for a delivery (the fan-out calls it at most twice a second). */
+  progress?: (deliveryId: string) => void;
 };
 
 export type FanoutFactory = () => Promise<Omit<FanoutServices, 'shouldStop'>>;
 
-export function createFanoutFactory(deps: { db: SqlDb; secrets: SecretStore; settings: SettingsStore }): FanoutFactory {
-  return fanoutFactoryFromReads(deps.db, readsFromStores(deps.secrets, deps.settings));
+export function createFanoutFactory(deps: {
+  db: SqlDb;
+  secrets: SecretStore;
+  settings: SettingsStore;
+  /** Where progress hints go: the core's event bus, or the headless worker's relay. */
+  onProgress?: (deliveryId: string) => void;
+}): FanoutFactory {
+  return fanoutFactoryFromReads(deps.db, readsFromStores(deps.secrets, deps.settings), deps.onProgress);
 }
 
 /** The same through a reader: a worker thread asks its host for the address and the key. */
-export function fanoutFactoryFromReads(db: SqlDb, reads: WorkerReads): FanoutFactory {
+export function fanoutFactoryFromReads(
+  db: SqlDb,
+  reads: WorkerReads,
+  onProgress?: (deliveryId: string) => void,
+): FanoutFactory {
   const recipients = createRecipientStore(db);
   return async () => ({
     recipients,
+    ...(onProgress ? { progress: onProgress } : {}),
     publicBaseUrl: await reads.publicBaseUrl(),
     unsubscribeKey: () => unsubscribeKeyFrom(reads),
   });

@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChannelKindInfo } from '../../../../shared/domain/queue.ts';
 import { CrierError } from '../../api.ts';
 import { useClient } from '../../client-context.tsx';
 import { missingSecrets, SecretFields } from './secret-fields.tsx';
-import { settingsFields, settingsValues, type SettingsField } from './settings-fields.ts';
+import { OPTION_SOURCES, type Option } from './option-sources.ts';
+import { settingsFields, settingsValues, type RawValue, type SettingsField } from './settings-fields.ts';
 
 /**
  * A core refusal ("Invalid input: settings.url: Invalid URL") as the field it
@@ -26,11 +27,12 @@ export function FieldInput({
   onChange,
 }: {
   field: SettingsField;
-  value: string | boolean | undefined;
+  value: RawValue | undefined;
   error: string | undefined;
-  onChange: (value: string | boolean) => void;
+  onChange: (value: RawValue) => void;
 }) {
   const id = useId();
+  if (field.type === 'choices') return <ChoicesInput field={field} value={value} error={error} onChange={onChange} />;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [field.hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
@@ -91,13 +93,77 @@ export function FieldInput({
   );
 }
 
+/**
+ * An array setting as a group of checkboxes: fixed options from the schema,
+ * or options loaded from a named source (the email channel's lists).
+ */
+function ChoicesInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: SettingsField;
+  value: RawValue | undefined;
+  error: string | undefined;
+  onChange: (value: RawValue) => void;
+}) {
+  const client = useClient();
+  const id = useId();
+  const source = field.optionsFrom ? OPTION_SOURCES[field.optionsFrom] : undefined;
+  const loaded = useQuery({
+    queryKey: ['settings-options', field.optionsFrom ?? ''],
+    queryFn: () => (source ? source.load(client) : Promise.resolve([] as Option[])),
+    enabled: source !== undefined,
+  });
+  const options: Option[] = source ? (loaded.data ?? []) : (field.options ?? []).map((o) => ({ value: o, label: o }));
+  const chosen = Array.isArray(value) ? (value as readonly string[]) : [];
+  const describedBy =
+    [field.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset className="field choices" aria-describedby={describedBy}>
+      <legend>
+        {field.label}
+        {field.required ? '' : ' (optional)'}
+      </legend>
+      {field.hint && (
+        <p id={`${id}-hint`} className="hint">
+          {field.hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {field.label}: {error}
+        </p>
+      )}
+      {source && loaded.isPending && <p className="hint">Loading the choices…</p>}
+      {source && loaded.isError && (
+        <p role="alert" className="error-text">
+          Could not load the choices: {loaded.error.message}
+        </p>
+      )}
+      {source && loaded.isSuccess && options.length === 0 && <p className="hint">{source.empty}</p>}
+      {options.map((o) => (
+        <label key={o.value} className="channel-option">
+          <input
+            type="checkbox"
+            checked={chosen.includes(o.value)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, o.value] : chosen.filter((c) => c !== o.value))}
+          />
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** "Connect a channel": the kind, a name, and the settings its adapter asks for. */
 export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]; onDone: (name: string) => void }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState(kinds[0]?.kind ?? '');
   const [name, setName] = useState('');
-  const [raw, setRaw] = useState<Record<string, string | boolean>>({});
+  const [raw, setRaw] = useState<Record<string, RawValue>>({});
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const ids = { kind: useId(), name: useId(), nameError: useId() };

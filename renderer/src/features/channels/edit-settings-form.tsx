@@ -3,11 +3,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ChannelKindInfo, ChannelTarget } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { FieldInput, fieldErrorOf } from './connect-channel-form.tsx';
-import { settingsFields, settingsValues } from './settings-fields.ts';
+import { settingsFields, settingsValues, type RawValue } from './settings-fields.ts';
 
-/** A stored setting as the form shows it: text for strings and numbers, a tick for booleans. */
-function formValue(value: unknown): string | boolean | undefined {
+/** A stored setting as the form shows it: text for strings and numbers, a tick for booleans, ticked ids for a list. */
+function formValue(value: unknown): RawValue | undefined {
   if (typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   return undefined;
 }
@@ -34,8 +35,8 @@ export function EditSettingsForm({
   const queryClient = useQueryClient();
   const fields = settingsFields(kind.settingsSchema);
   const [name, setName] = useState(target.name);
-  const [raw, setRaw] = useState<Record<string, string | boolean>>(() => {
-    const initial: Record<string, string | boolean> = {};
+  const [raw, setRaw] = useState<Record<string, RawValue>>(() => {
+    const initial: Record<string, RawValue> = {};
     for (const f of fields) {
       const value = formValue(target.settings[f.name]);
       if (value !== undefined) initial[f.name] = value;

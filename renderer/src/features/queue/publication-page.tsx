@@ -6,6 +6,7 @@ import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { DeliveryActions } from './delivery-actions.tsx';
 import { RetractAction } from './retract-action.tsx';
+import { EmailSendPanel } from './email-send-panel.tsx';
 import { DELIVERY_LOOK, DeliveryChip } from './delivery-chip.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { formatStamp, safeHttpUrl } from './time-london.ts';
@@ -91,6 +92,9 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
         <p>
           Next try: <time dateTime={delivery.nextAttemptAt}>{formatLondon(delivery.nextAttemptAt)}</time>
         </p>
+      )}
+      {delivery.targetKind === 'email.smtp' && (
+        <EmailSendPanel deliveryId={delivery.id} targetName={delivery.targetName} />
       )}
       <DeliveryActions delivery={delivery} />
       <RetractAction delivery={delivery} title={detail.title} />

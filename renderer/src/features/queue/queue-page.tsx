@@ -5,6 +5,7 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor, navigate } from '../../router.ts';
 import { DeliveryChip } from './delivery-chip.tsx';
+import { EmailSentCount } from './email-send-panel.tsx';
 import { isWaitingForWebsite } from './waiting.ts';
 import { WindowedList } from './windowed-list.tsx';
 
@@ -40,13 +41,17 @@ function PublicationRow({ publication }: { publication: Publication }) {
       </span>
       <span className="queue-chips">
         {publication.deliveries.map((d) => (
-          <DeliveryChip
-            key={d.id}
-            name={d.targetName}
-            status={d.status}
-            waiting={isWaitingForWebsite(d, publication.deliveries)}
-            retracted={d.retractedAt !== null}
-          />
+          <span key={d.id} className="queue-chip-with-count">
+            <DeliveryChip
+              name={d.targetName}
+              status={d.status}
+              waiting={isWaitingForWebsite(d, publication.deliveries)}
+              retracted={d.retractedAt !== null}
+            />
+            {d.targetKind === 'email.smtp' && (d.status === 'sending' || d.status === 'retry_wait') && (
+              <EmailSentCount deliveryId={d.id} />
+            )}
+          </span>
         ))}
       </span>
     </div>

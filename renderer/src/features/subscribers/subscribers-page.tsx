@@ -1,12 +1,17 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../client-context.tsx';
+import { useHasRole } from '../auth/session-context.tsx';
+import { allPages, csvText, downloadCsv, fileSlug } from './csv-download.ts';
+import { ImportCsv } from './import-csv.tsx';
+import { SuppressButton, SuppressionList } from './suppression-list.tsx';
+import './subscribers.css';
 
 /**
  * Email lists and their subscribers: create a list, add a person by hand,
- * see who is on a list (with each person's status) and take them off it.
- * CSV import and export run on the core's machine (`email.subscribers.import`
- * / `export` take a file path); this screen does not offer them yet.
+ * see who is on a list (with each person's status), suppress them or take
+ * them off it; import a CSV file (admins, uploaded in parts), export a list as
+ * CSV (built here from pages), and the suppression list.
  */
 export function SubscribersPage() {
   const client = useClient();
@@ -90,6 +95,7 @@ export function SubscribersPage() {
         </ul>
       )}
       {current && <ListMembers key={current.id} listId={current.id} listName={current.name} />}
+      <SuppressionList />
     </section>
   );
 }
@@ -131,6 +137,30 @@ function ListMembers({ listId, listName }: { listId: string; listName: string })
     },
     onError: (e) => setError(e.message),
   });
+  const isAdmin = useHasRole('admin');
+  const [exporting, setExporting] = useState(false);
+  async function exportList() {
+    setExporting(true);
+    setError(null);
+    try {
+      const rows = await allPages((after) =>
+        client.call('email.subscribers.list', { listId, limit: 500, ...(after ? { after } : {}) }),
+      );
+      const name = `${fileSlug(listName)}.csv`;
+      downloadCsv(
+        name,
+        csvText(
+          ['email', 'name', 'status', 'consent_source', 'consent_at', 'status_changed_at'],
+          rows.map((s) => [s.email, s.name, s.status, s.consentSource, s.consentAt, s.statusChangedAt]),
+        ),
+      );
+      setNotice(`Exported ${rows.length.toLocaleString('en-GB')} people to ${name}.`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setExporting(false);
+    }
+  }
   const remove = useMutation({
     mutationFn: (subscriberId: string) => client.call('email.subscribers.remove', { listId, subscriberId }),
     onSuccess: () => {
@@ -142,11 +172,12 @@ function ListMembers({ listId, listName }: { listId: string; listName: string })
   return (
     <section className="card" aria-labelledby={ids.heading}>
       <h2 id={ids.heading}>{listName}</h2>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <div role="status">{notice && <p className="notice">{notice}</p>}</div>
+      <div className="list-tools">
+        <button type="button" className="button" disabled={exporting} onClick={() => void exportList()}>
+          {exporting ? 'Exporting…' : 'Export list as CSV'}
+        </button>
+      </div>
       <form
         aria-label={`Add a subscriber to ${listName}`}
         noValidate
@@ -180,6 +211,7 @@ function ListMembers({ listId, listName }: { listId: string; listName: string })
           Add subscriber
         </button>
       </form>
+      {isAdmin && <ImportCsv listId={listId} listName={listName} />}
       {members.isError && (
         <p role="alert" className="error-box">
           Could not load the subscribers: {members.error.message}
@@ -206,9 +238,12 @@ function ListMembers({ listId, listName }: { listId: string; listName: string })
                 <td>{s.name ?? ''}</td>
                 <td>{s.status}</td>
                 <td>
-                  <button type="button" className="button" onClick={() => remove.mutate(s.id)}>
-                    Remove<span className="visually-hidden"> {s.email}</span>
-                  </button>
+                  <div className="row-actions">
+                    <button type="button" className="button" onClick={() => remove.mutate(s.id)}>
+                      Remove<span className="visually-hidden"> {s.email}</span>
+                    </button>
+                    {s.status === 'active' && <SuppressButton subscriberId={s.id} email={s.email} onDone={setNotice} />}
+                  </div>
                 </td>
               </tr>
             ))}
