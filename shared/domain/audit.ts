@@ -38,6 +38,7 @@ export const AuditAction = z.enum([
   'subscribers.imported',
   'subscribers.unsubscribed',
   'subscribers.changed',
+  'subscribers.bounced',
   'media.removed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

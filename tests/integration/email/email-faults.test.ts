@@ -87,6 +87,36 @@ describe('email faults', () => {
             .map((l) => l.split(',').slice(0, 4).join(','))
             .sort(),
         ).toEqual(['cat@example.org,rejected,1,550', 'dan@example.org,rejected,1,553']);
+
+        // Both answers say the address is dead: the subscribers are marked bounced (suppressed for every list),
+        // with the relay's answer as the reason and in the audit log, and the next send skips them.
+        const people = await h.db.all(
+          "SELECT email, status, status_reason FROM subscribers WHERE email IN ('cat@example.org', 'dan@example.org') ORDER BY email",
+        );
+        expect(people.map((p) => [p.email, p.status])).toEqual([
+          ['cat@example.org', 'bounced'],
+          ['dan@example.org', 'bounced'],
+        ]);
+        expect(String(people[0]?.status_reason)).toContain('550 5.1.1 No such user');
+        const audit = await h.db.all(
+          "SELECT actor_name, details_json FROM audit_log WHERE action = 'subscribers.bounced'",
+        );
+        // One line per group commit that marked any: here one or two, between them naming both people.
+        expect(audit.length).toBeGreaterThanOrEqual(1);
+        expect(audit.every((a) => a.actor_name === 'Email relay')).toBe(true);
+        const marked = audit.flatMap(
+          (a) => (JSON.parse(String(a.details_json)) as { subscriberIds: string[] }).subscriberIds,
+        );
+        expect(marked).toHaveLength(2);
+        const next = await h.publish(target.id, 'Roadworks finished');
+        await h.waitFor(next.deliveryId, ['delivered']);
+        const nextRows = await statusOf(h, next.deliveryId);
+        expect(Object.keys(nextRows).sort()).toEqual([
+          'ann@example.org',
+          'bob@example.org',
+          'eve@example.org',
+          'fay@example.org',
+        ]);
       } finally {
         await h.close();
         await sink.stop();
@@ -141,6 +171,29 @@ describe('email faults', () => {
       } finally {
         await h.close();
         await back?.stop();
+      }
+    },
+  );
+
+  it(
+    'a relay that says every address is unknown pauses the send and marks nobody bounced',
+    { timeout: 60_000 },
+    async () => {
+      const dead = Object.fromEntries(PEOPLE.map((p) => [p, '550 5.1.1 No such user']));
+      const { h, sink, target } = await scenario({ rcpt: dead }, { errorWindow: 4 });
+      try {
+        h.worker();
+        const { deliveryId } = await h.publish(target.id);
+        const paused = await h.waitFor(deliveryId, ['retry_wait']);
+        expect(paused.lastError?.message).toMatch(/^Paused automatically/);
+        // Bounces are only taken from a send that finishes; a person cancels this one.
+        await createSendControl({ db: h.db, now: () => new Date() }).cancel(deliveryId);
+        const statuses = await h.db.all('SELECT DISTINCT status FROM subscribers');
+        expect(statuses.map((r) => r.status)).toEqual(['active']);
+        expect(await h.db.all("SELECT seq FROM audit_log WHERE action = 'subscribers.bounced'")).toEqual([]);
+      } finally {
+        await h.close();
+        await sink.stop();
       }
     },
   );

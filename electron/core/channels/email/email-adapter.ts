@@ -347,8 +347,8 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
         }
         await new Promise((r) => setTimeout(r, waitMs));
       }
-      await store.setState(deliveryId, 'done', null, ctx.now().toISOString());
-      ctx.logger.info('Email send finished', { deliveryId, summary: await summary() });
+      const { bounced } = await store.finish(deliveryId, ctx.now().toISOString());
+      ctx.logger.info('Email send finished', { deliveryId, summary: await summary(), bounced });
       return { externalId: null, externalUrl: null };
     },
   };

@@ -1,4 +1,7 @@
+import { createAuditLog } from '../../audit/audit-log.ts';
+import type { SystemActor } from '../../people/actor.ts';
 import type { SqlDb, SqlExecutor, SqlValue } from '../../store/sql.ts';
+import { isHardBounce } from './bounces.ts';
 
 /**
  * The per-delivery recipients of an email send (migration 9), the only
@@ -42,6 +45,50 @@ export type RecipientResult = {
 export type SendCounts = Record<RecipientStatus, number> & { total: number };
 
 const CHUNK = 400;
+
+/** Who marks an address bounced in the audit log: the relay's answer, not a person. */
+export const BOUNCE_ACTOR: SystemActor = { kind: 'system', id: null, name: 'Email relay' };
+
+/**
+ * At the end of a send, marks the subscribers whose address the relay refused
+ * as dead (`isHardBounce`) as `bounced`, with the relay's answer as the
+ * reason and one audit line; suppressed addresses are never mailed again by
+ * any list. It runs only when a send finishes: a relay that refuses everyone
+ * pauses the send automatically first (the error-rate check), so a broken
+ * relay cannot mark a whole list bounced.
+ */
+async function markHardBounces(tx: SqlExecutor, deliveryId: string, at: string): Promise<number> {
+  const refused = await tx.all(
+    `SELECT r.subscriber_id, r.smtp_code, r.smtp_reply FROM email_recipients r
+     JOIN subscribers s ON s.id = r.subscriber_id
+     WHERE r.delivery_id = $1 AND r.status = 'rejected' AND r.smtp_code >= 500 AND s.status = 'active'`,
+    [deliveryId],
+  );
+  const marked: string[] = [];
+  for (const r of refused) {
+    const reply = r.smtp_reply === null ? null : String(r.smtp_reply);
+    if (!isHardBounce(Number(r.smtp_code), reply)) continue;
+    const { changes } = await tx.run(
+      `UPDATE subscribers SET status = 'bounced', status_changed_at = $2, updated_at = $2, status_reason = $3
+       WHERE id = $1 AND status = 'active'`,
+      [
+        String(r.subscriber_id),
+        at,
+        `The relay said this address cannot take mail: ${reply ?? r.smtp_code}`.slice(0, 500),
+      ],
+    );
+    if (changes > 0) marked.push(String(r.subscriber_id));
+  }
+  if (marked.length > 0) {
+    await createAuditLog({ now: () => new Date(at) }).record(tx, BOUNCE_ACTOR, {
+      action: 'subscribers.bounced',
+      subjectType: 'delivery',
+      subjectId: deliveryId,
+      details: { count: marked.length, subscriberIds: marked },
+    });
+  }
+  return marked.length;
+}
 
 function placeholders(count: number, from: number): string {
   return Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
@@ -253,6 +300,18 @@ export function createRecipientStore(db: SqlDb) {
         [deliveryId],
       );
       return row?.at === null || row?.at === undefined ? null : String(row.at);
+    },
+
+    /** The send is over: the relay's hard bounces are suppressed and the send is `done`, in one transaction. */
+    async finish(deliveryId: string, at: string): Promise<{ bounced: number }> {
+      return db.transaction(async (tx) => {
+        const bounced = await markHardBounces(tx, deliveryId, at);
+        await tx.run(
+          `UPDATE email_sends SET state = 'done', paused_reason = NULL, updated_at = $2 WHERE delivery_id = $1`,
+          [deliveryId, at],
+        );
+        return { bounced };
+      });
     },
 
     async setState(deliveryId: string, state: SendState, reason: string | null, at: string): Promise<boolean> {

@@ -37,6 +37,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'subscribers.imported': 'Imported subscribers',
   'subscribers.unsubscribed': 'Unsubscribed',
   'subscribers.changed': 'Changed subscribers',
+  'subscribers.bounced': 'Marked addresses bounced',
   'media.removed': 'Removed unused images',
 };
 
