@@ -167,7 +167,8 @@ describe.each(ENGINES)('retry timing with a fake clock on $engine', ({ engine })
       nextAttemptAt: null,
       lastError: {
         kind: 'gave_up',
-        message: 'Gave up after 9 attempts. The last error was: The test sink had a problem (HTTP 503): Service unavailable.',
+        message:
+          'Gave up after 9 attempts. The last error was: The test sink had a problem (HTTP 503): Service unavailable.',
         nextStep: 'Choose Retry to try again.',
       },
     });

@@ -32,7 +32,9 @@ describe('three worker processes on one PostgreSQL database', () => {
     // Answers take 0–2 ms, in a different order from the requests, so the workers' claims interleave.
     h.sink.behave(() => ({ kind: 'delay', ms: Math.floor(Math.random() * 3) }));
     const workers = await Promise.all(
-      Array.from({ length: WORKERS }, (_, i) => startWorkerProcess(h.location, ['--id', `worker-${i}`, '--log-level', 'warn'])),
+      Array.from({ length: WORKERS }, (_, i) =>
+        startWorkerProcess(h.location, ['--id', `worker-${i}`, '--log-level', 'warn']),
+      ),
     );
     processes.push(...workers);
     expect(workers.map((w) => w.workerId)).toEqual(['worker-0', 'worker-1', 'worker-2']);
