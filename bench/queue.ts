@@ -266,7 +266,8 @@ export async function runQueueBench(argv: string[]): Promise<void> {
       `Baseline: the same number of rows in a bare table of the same store, claimed ${BATCH} at a time (one committed UPDATE … RETURNING) and marked done one committed UPDATE each, ${BATCH} at once; ratio = app / baseline. ` +
       'Claim-to-done: each attempt row, started_at (written by the claim) to finished_at (the outcome recorded). ' +
       'UI call: queue.list (50 rows) from this process on the same database every 50 ms during the run. ' +
-      'SQLite runs with synchronous=FULL (every commit reaches the disk).',
+      'SQLite runs with synchronous=FULL (every commit reaches the disk); the throwaway PostgreSQL cluster ' +
+      '(tests/support/postgres.ts) runs with fsync=off and synchronous_commit=off, so its figures leave out the disk.',
   };
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(output, null, 2)}\n`);
