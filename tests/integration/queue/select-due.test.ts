@@ -41,9 +41,16 @@ describe.each(ENGINES)('the claim query on $engine', ({ engine }) => {
   it('takes the oldest due over queued, scheduled and retry_wait, skipping pending and waiting ones', async () => {
     const h = await openQueueHarness(scope, engine, postgres);
     const { target, deliveries } = await seed(h, 6);
-    const [pending, retrying, scheduled, dependent, queued, later] = deliveries.map((d) => d.id);
+    const [pending, retrying, scheduled, dependent, queued, later] = deliveries.map((d) => d.id) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const now = Date.now();
-    const set = (id: string | undefined, status: string, seconds: number) =>
+    const set = (id: string, status: string, seconds: number) =>
       h.db.run('UPDATE deliveries SET status = $1, next_attempt_at = $2 WHERE id = $3', [status, at(now, seconds), id]);
     await set(pending, 'queued', -6);
     await h.db.run(
