@@ -29,6 +29,11 @@ if (process.argv[2] === 'ui-during-send') {
   await (await import('./ui-during-send.ts')).runUiDuringSendBench(process.argv.slice(3));
   process.exit(0);
 }
+// `npm run bench -- queue …` runs the publishing queue benchmark (bench/queue.ts).
+if (process.argv[2] === 'queue') {
+  await (await import('./queue.ts')).runQueueBench(process.argv.slice(3));
+  process.exit(0);
+}
 
 type Row = { name: string; unit: string; value: number; baseline: number; ratio: number; note: string };
 

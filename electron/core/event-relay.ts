@@ -231,6 +231,33 @@ function sqliteTransport(options: EventRelayOptions, origin: string, receive: (t
     lastPrune = at;
     await db.run('DELETE FROM event_outbox WHERE created_at < $1', [new Date(at - keepMs).toISOString()]);
   };
+  // Events sent while a write is under way go out together in the next one, and without waiting for the disk:
+  // they are hints, and one write per event (two per delivery the worker sends) made the outbox the worker's
+  // slowest step on SQLite. A commit still survives the process being killed.
+  let waiting: { text: string; at: string }[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = (): Promise<void> => {
+    flushing ??= (async () => {
+      const batch = waiting;
+      waiting = [];
+      await db.transaction(
+        async (tx) => {
+          for (const event of batch) {
+            await tx.run('INSERT INTO event_outbox (origin, body, created_at) VALUES ($1, $2, $3)', [
+              origin,
+              event.text,
+              event.at,
+            ]);
+          }
+        },
+        { durability: 'process' },
+      );
+      await prune();
+    })().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  };
   const tick = async () => {
     try {
       if (cursor === undefined) {
@@ -258,12 +285,8 @@ function sqliteTransport(options: EventRelayOptions, origin: string, receive: (t
   if (options.onEvent) loop();
   return {
     send: async (text) => {
-      await db.run('INSERT INTO event_outbox (origin, body, created_at) VALUES ($1, $2, $3)', [
-        origin,
-        text,
-        now().toISOString(),
-      ]);
-      await prune();
+      waiting.push({ text, at: now().toISOString() });
+      while (waiting.length > 0) await flush();
     },
     async stop() {
       stopped = true;

@@ -13,6 +13,9 @@ import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord } from './queue
 
 const FROM_DELIVERIES = 'FROM deliveries d JOIN channel_targets t ON t.id = d.target_id';
 
+/** The statuses a claim takes from, once their time has come. */
+const DUE_STATUSES = ['queued', 'scheduled', 'retry_wait'] as const;
+
 /** The delivery statements over one executor: the store itself, or a transaction. */
 export function createDeliveryRepository(db: SqlExecutor) {
   const skipLocked = db.engine === 'postgres' ? 'FOR UPDATE OF d SKIP LOCKED' : '';
@@ -80,14 +83,30 @@ export function createDeliveryRepository(db: SqlExecutor) {
      * longer holds the others: they go without its link). Oldest first.
      */
     async selectDue(targetId: string, now: string, limit: number): Promise<DeliveryRecord[]> {
+      const sendable = (d: string) => `${d}.next_attempt_at <= $2
+           AND EXISTS (SELECT 1 FROM publications p WHERE p.id = ${d}.publication_id
+             AND p.authorisation IN ('approved', 'urgent'))
+           AND (${d}.depends_on_delivery_id IS NULL OR EXISTS (
+             SELECT 1 FROM deliveries dep WHERE dep.id = ${d}.depends_on_delivery_id
+               AND dep.status IN ('delivered', 'cancelled')))`;
+      if (db.engine === 'sqlite') {
+        // SQLite cannot read `status IN (…)` from the (target, status, time) index in time order, so it sorted
+        // every waiting delivery of the target on each claim (200 ms with 10,000 waiting). One ordered, limited
+        // walk of the index per status, then the oldest of those, reads only the rows it returns.
+        const oldest = (status: string) =>
+          `SELECT id FROM (SELECT s.id FROM deliveries s WHERE s.target_id = $1 AND s.status = '${status}'
+             AND ${sendable('s')} ORDER BY s.next_attempt_at, s.id LIMIT $3)`;
+        const rows = await db.all(
+          `SELECT ${DELIVERY_COLUMNS} ${FROM_DELIVERIES}
+           WHERE d.id IN (${DUE_STATUSES.map(oldest).join(' UNION ALL ')})
+           ORDER BY d.next_attempt_at, d.id LIMIT $3`,
+          [targetId, now, limit],
+        );
+        return rows.map(toDeliveryRecord);
+      }
       const rows = await db.all(
         `SELECT ${DELIVERY_COLUMNS} ${FROM_DELIVERIES}
-         WHERE d.target_id = $1 AND d.status IN ('queued', 'scheduled', 'retry_wait') AND d.next_attempt_at <= $2
-           AND EXISTS (SELECT 1 FROM publications p WHERE p.id = d.publication_id
-             AND p.authorisation IN ('approved', 'urgent'))
-           AND (d.depends_on_delivery_id IS NULL OR EXISTS (
-             SELECT 1 FROM deliveries dep WHERE dep.id = d.depends_on_delivery_id
-               AND dep.status IN ('delivered', 'cancelled')))
+         WHERE d.target_id = $1 AND d.status IN ('queued', 'scheduled', 'retry_wait') AND ${sendable('d')}
          ORDER BY d.next_attempt_at, d.id LIMIT $3 ${skipLocked}`,
         [targetId, now, limit],
       );

@@ -16,9 +16,12 @@ import { workerStep, type WorkerEnv } from './worker-env.ts';
  */
 export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
   const time = env.now();
+  // From the (few) pending publications, not from the deliveries: a join from the deliveries' side read every
+  // queued delivery on each pass (220 ms with 30,000 waiting on SQLite).
   const due = await env.db.all(
-    `SELECT DISTINCT p.id FROM publications p JOIN deliveries d ON d.publication_id = p.id
-     WHERE p.authorisation = 'pending' AND d.status IN ('scheduled', 'queued') AND d.next_attempt_at <= $1
+    `SELECT p.id FROM publications p
+     WHERE p.authorisation = 'pending' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.publication_id = p.id
+       AND d.status IN ('scheduled', 'queued') AND d.next_attempt_at <= $1)
      LIMIT 50`,
     [time.toISOString()],
   );

@@ -48,6 +48,26 @@ async function readPublication(repo: QueueRepository, id: string): Promise<Publi
   return head ? assemble(head, await repo.deliveriesOf([id])) : undefined;
 }
 
+const MAY_HAVE_GONE_OUT =
+  'This delivery may already have gone out (the worker stopped while sending it), so it can no longer be cancelled. This channel ignores repeats, so Town Crier is sending it again to be sure.';
+
+/**
+ * Whether an earlier send of this delivery may have been published: its
+ * worker stopped mid-send and, the channel ignoring repeats, it was queued
+ * again rather than left `unconfirmed`. Cancelling it then would show
+ * "cancelled" for a post that may be out (the crash soak found this), so a
+ * person cannot; the re-send under the same key settles it. A failed one was
+ * refused on the re-send by a channel that checks the key, so nothing is out.
+ */
+async function mayHaveGoneOut(tx: SqlExecutor, record: DeliveryRecord, idempotent: boolean): Promise<boolean> {
+  if (!idempotent) return false;
+  const lost = await tx.one(
+    `SELECT 1 AS lost FROM delivery_attempts WHERE delivery_id = $1 AND outcome = 'lease_expired' LIMIT 1`,
+    [record.id],
+  );
+  return lost !== undefined;
+}
+
 /** Publishing, the queue's views, and the actions a person takes on a delivery. */
 export function createQueueService(deps: QueueServiceDeps) {
   const { db, events, logger, now, newId, channels } = deps;
@@ -64,6 +84,10 @@ export function createQueueService(deps: QueueServiceDeps) {
     const step = await db.transaction(async (tx) => {
       const record = await createDeliveryRepository(tx).get(deliveryId, { lock: true });
       if (!record) throw new CoreError('not_found', NOT_FOUND);
+      const idempotent = channels.get(record.targetKind)?.idempotent ?? false;
+      if (event.type === 'cancel' && record.status !== 'failed' && (await mayHaveGoneOut(tx, record, idempotent))) {
+        throw new CoreError('conflict', MAY_HAVE_GONE_OUT);
+      }
       if (event.type === 'retry' || event.type === 'resolve_send_again') {
         const [connected] = await createQueueRepository(tx).getTargets([record.targetId], { connectedOnly: true });
         if (!connected) {

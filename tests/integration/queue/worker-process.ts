@@ -19,7 +19,11 @@ export type WorkerProcess = {
  * Starts `node electron/hosts/worker.ts` (what `npm run worker` runs) on a
  * store, with the test sink channel loaded, and waits for its start line.
  */
-export async function startWorkerProcess(location: StoreLocation, extra: string[] = []): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  location: StoreLocation,
+  extra: string[] = [],
+  options: { startTimeoutMs?: number } = {},
+): Promise<WorkerProcess> {
   const store = location.databaseUrl ? ['--database', location.databaseUrl] : ['--data', location.dataDir];
   const child = spawn(
     process.execPath,
@@ -33,7 +37,11 @@ export async function startWorkerProcess(location: StoreLocation, extra: string[
     child.once('exit', (code, signal) => done({ code, signal, at: Date.now() })),
   );
   const line = await new Promise<string>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`The worker did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed start (the caller never gets it to kill).
+      child.kill('SIGKILL');
+      fail(new Error(`The worker did not start: ${stderr}`));
+    }, options.startTimeoutMs ?? 20_000);
     let buffer = '';
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();
