@@ -45,6 +45,18 @@ export type RenderSource = {
    * channel: other channels wait for that delivery and then link to its address.
    */
   websiteUrl?: string;
+  /**
+   * The update's own tags ("roads", "bins") when the delivery is sent: the
+   * website channels show them and file the post under them. Tags can change
+   * only while an update is a draft, so they are the approved version's.
+   */
+  tags?: readonly string[];
+  /**
+   * When the publication was scheduled for (UTC, ISO-8601), if it was: a
+   * channel that can publish at a time itself (WordPress `future` posts) may
+   * be sent early and told when to go public.
+   */
+  scheduledAt?: string;
 };
 
 /** One stored image a body refers to (`media:<id>`), its type read from its bytes when it was added. */
