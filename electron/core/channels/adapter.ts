@@ -161,6 +161,14 @@ export interface ChannelAdapter<Settings = unknown> {
   lookup?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<RemoteState>;
   /** Delete or unpublish. */
   retract?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<void>;
+  /**
+   * True when, with these settings, the platform itself makes a scheduled
+   * publication public at its time (WordPress `future` posts). The queue then
+   * sends such a delivery as soon as the publication is authorised (the
+   * adapter gets the time as `source.scheduledAt`), and a person's Cancel
+   * before that time withdraws it with `retract`.
+   */
+  publishesAtScheduledTime?(settings: Settings): boolean;
 }
 
 /**

@@ -13,12 +13,16 @@ import { workerStep, type WorkerEnv } from './worker-env.ts';
  * told (issue 4: "a scheduled update whose approval has not arrived by its
  * send time is not sent"). The claim never takes a pending publication's
  * deliveries, so this is the only thing that happens to them at their time.
+ * The publication's own time counts, not the delivery's: a delivery to a
+ * platform that publishes at the time itself is due at once, and waits only
+ * for the approval.
  */
 export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
   const time = env.now();
   const due = await env.db.all(
     `SELECT DISTINCT p.id FROM publications p JOIN deliveries d ON d.publication_id = p.id
-     WHERE p.authorisation = 'pending' AND d.status IN ('scheduled', 'queued') AND d.next_attempt_at <= $1
+     WHERE p.authorisation = 'pending' AND d.status IN ('scheduled', 'queued')
+       AND COALESCE(p.scheduled_at, d.next_attempt_at) <= $1
      LIMIT 50`,
     [time.toISOString()],
   );

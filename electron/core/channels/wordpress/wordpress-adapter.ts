@@ -247,6 +247,8 @@ export function createWordPressAdapter(): ChannelAdapter<WordPressSettings> {
 
     publish: (_post, ctx) => publishPost(ctx),
 
+    publishesAtScheduledTime: (settings) => settings.scheduleInWordPress,
+
     async lookup(ref, ctx): Promise<RemoteState> {
       const post =
         (ref.externalId === null ? undefined : await findById(ctx, ref.externalId)) ??

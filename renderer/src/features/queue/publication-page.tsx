@@ -79,7 +79,7 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
           Next try: <time dateTime={delivery.nextAttemptAt}>{formatLondon(delivery.nextAttemptAt)}</time>
         </p>
       )}
-      <DeliveryActions delivery={delivery} />
+      <DeliveryActions delivery={delivery} scheduledAt={detail.scheduledAt} />
       <h3>Timeline (UK time)</h3>
       <ol className="timeline" aria-label={`Timeline for ${delivery.targetName}`}>
         {timelineOf(detail, delivery).map((e) => (
