@@ -380,6 +380,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         limit: input.limit,
         after,
         today: dayBounds(now(), timeZone),
+        updateId: input.updateId,
       });
       const deliveries = await repo.deliveriesOf(page.items.map((p) => p.id));
       return { items: page.items.map((head) => assemble(head, deliveries)), nextCursor: page.nextCursor };
