@@ -259,6 +259,9 @@ describe('WordPress through the queue', () => {
     expect(post.categories).toEqual([roads]);
     const tags = await rest()<{ name: string }[]>(`/tags?include=${post.tags.join(',')}&_fields=name`);
     expect(tags.map((t) => t.name).sort()).toEqual(['A6', 'roads']);
+    // The publish panel's "already published to …" reads this update's publications only.
+    const mine = await callOk(core, 'queue.list', { updateId: update.id });
+    expect(mine.items.map((p) => p.id)).toEqual([publication.id]);
     // The social post is for the time itself: it is still scheduled.
     const detail = await callOk(core, 'queue.get', { publicationId: publication.id });
     expect(detail.deliveries.find((d) => d.id === socialId)?.status).toBe('scheduled');

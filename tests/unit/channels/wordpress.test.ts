@@ -201,6 +201,11 @@ describe('Connect a channel for WordPress', () => {
       status: 'draft',
     });
     expect(errors).toEqual({});
+    // Checkboxes left alone keep their defaults: tags on, WordPress scheduling off.
+    expect(values).toMatchObject({ tagsFromUpdate: true, createCategories: false, scheduleInWordPress: false });
+    expect(
+      settingsValues(fields, { siteUrl: 'https://a.gov.uk', username: 'c', tagsFromUpdate: false }).values,
+    ).toMatchObject({ tagsFromUpdate: false });
     expect(WordPressSettings.parse(values)).toMatchObject({ status: 'draft', username: 'comms' });
   });
 });
