@@ -223,6 +223,8 @@ export const ListPublications = z.object({
   filter: QueueFilter.default('all'),
   limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+  /** Only this update's publications (the publish panel's "already published to …"). */
+  updateId: UpdateId.optional(),
 });
 
 export const PublicationPage = z.object({

@@ -46,6 +46,18 @@ export type RenderSource = {
    * channel: other channels wait for that delivery and then link to its address.
    */
   websiteUrl?: string;
+  /**
+   * The update's own tags ("roads", "bins") when the delivery is sent: the
+   * website channels show them and file the post under them. Tags can change
+   * only while an update is a draft, so they are the approved version's.
+   */
+  tags?: readonly string[];
+  /**
+   * When the publication was scheduled for (UTC, ISO-8601), if it was: a
+   * channel that can publish at a time itself (WordPress `future` posts) may
+   * be sent early and told when to go public.
+   */
+  scheduledAt?: string;
 };
 
 /** One stored image a body refers to (`media:<id>`), its type read from its bytes when it was added. */
@@ -155,6 +167,14 @@ export interface ChannelAdapter<Settings = unknown> {
   lookup?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<RemoteState>;
   /** Delete or unpublish. */
   retract?(ref: RemoteRef, ctx: ChannelContext<Settings>): Promise<void>;
+  /**
+   * True when, with these settings, the platform itself makes a scheduled
+   * publication public at its time (WordPress `future` posts). The queue then
+   * sends such a delivery as soon as the publication is authorised (the
+   * adapter gets the time as `source.scheduledAt`), and a person's Cancel
+   * before that time withdraws it with `retract`.
+   */
+  publishesAtScheduledTime?(settings: Settings): boolean;
 }
 
 /**

@@ -46,6 +46,12 @@ export type DeliveryEvent =
   | { type: 'lookup_found'; externalId: string | null; externalUrl: string | null }
   | { type: 'lookup_absent' }
   | { type: 'cancel' }
+  /**
+   * A person cancelled a delivery that had already gone to a platform that
+   * publishes at the scheduled time itself (a WordPress `future` post), and
+   * the channel withdrew it (to the trash) before that time.
+   */
+  | { type: 'withdrawn' }
   | { type: 'retry' }
   | { type: 'resolve_sent'; url: string }
   | { type: 'resolve_send_again' }
@@ -282,6 +288,8 @@ export function deliveryReducer(
       return fromAny('scheduled', 'queued', 'retry_wait', 'needs_reauth', 'failed')
         ? to('cancelled', { at: 'none' }, undefined)
         : refuse(from, event.type);
+    case 'withdrawn':
+      return from === 'delivered' ? to('cancelled', { at: 'none' }, undefined) : refuse(from, event.type);
     case 'retry':
       return fromAny('failed', 'needs_reauth', 'retry_wait')
         ? to('queued', { at: 'now' }, null, freshRound)

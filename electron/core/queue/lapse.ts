@@ -13,6 +13,9 @@ import { workerStep, type WorkerEnv } from './worker-env.ts';
  * told (issue 4: "a scheduled update whose approval has not arrived by its
  * send time is not sent"). The claim never takes a pending publication's
  * deliveries, so this is the only thing that happens to them at their time.
+ * The publication's own time counts, not the delivery's: a delivery to a
+ * platform that publishes at the time itself is due at once, and waits only
+ * for the approval.
  */
 export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
   const time = env.now();
@@ -21,7 +24,7 @@ export async function lapseUnapproved(env: WorkerEnv): Promise<string[]> {
   const due = await env.db.all(
     `SELECT p.id FROM publications p
      WHERE p.authorisation = 'pending' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.publication_id = p.id
-       AND d.status IN ('scheduled', 'queued') AND d.next_attempt_at <= $1)
+       AND d.status IN ('scheduled', 'queued') AND COALESCE(p.scheduled_at, d.next_attempt_at) <= $1)
      LIMIT 50`,
     [time.toISOString()],
   );

@@ -40,6 +40,8 @@ export type PageQuery = {
   after: { createdAt: string; id: string } | null;
   /** The start and end of today in the council's zone, as UTC instants (for the `today` filter). */
   today: { from: string; to: string };
+  /** Only one update's publications. */
+  updateId?: string | undefined;
 };
 
 /** Keyset cursor over (created_at, id), stable while deliveries change. */
@@ -266,6 +268,7 @@ export function createQueueRepository(db: SqlExecutor) {
         const id = param(query.after.id);
         where.push(`(p.created_at < ${at} OR (p.created_at = ${at} AND p.id < ${id}))`);
       }
+      if (query.updateId !== undefined) where.push(`p.update_id = ${param(query.updateId)}`);
       if (query.filter === 'today') {
         const from = param(query.today.from);
         const to = param(query.today.to);

@@ -1,7 +1,9 @@
 import type { ParsedInput } from '../../../shared/contract.ts';
 import { strictestLimits } from '../../../shared/channels/limits.ts';
 import type { ChannelTarget, Delivery, Publication, PublicationDetail } from '../../../shared/domain/queue.ts';
+import { channelSecretName, failureOf } from '../channels/adapter.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 import { CoreError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -34,6 +36,11 @@ export type QueueServiceDeps = {
   /** The settings the pre-send check renders with (organisation name, news address). */
   readSettings: () => Promise<Pick<Settings, 'organisationName' | 'websiteNewsUrl'>>;
   audit: AuditLog;
+  /** Channel secrets, for withdrawing a delivery a platform holds until its time (Cancel of a WordPress "future" post). */
+  secrets?: SecretStore;
+  fetch?: typeof fetch;
+  /** How long a withdrawal may take (default 30 s). */
+  withdrawTimeoutMs?: number;
 };
 
 const NOT_FOUND = 'That delivery does not exist (it may have been removed).';
@@ -77,9 +84,13 @@ export function createQueueService(deps: QueueServiceDeps) {
 
   /** A person's step on one delivery, through the same reducer as the worker's, recorded in the audit log. */
   async function act(deliveryId: string, event: DeliveryEvent, actor: UserActor): Promise<Delivery> {
-    const verb = { cancel: 'cancel', retry: 'retry', resolve_sent: 'resolve', resolve_send_again: 'resolve' }[
-      event.type as 'cancel' | 'retry' | 'resolve_sent' | 'resolve_send_again'
-    ];
+    const verb = {
+      cancel: 'cancel',
+      withdrawn: 'cancel',
+      retry: 'retry',
+      resolve_sent: 'resolve',
+      resolve_send_again: 'resolve',
+    }[event.type as 'cancel' | 'withdrawn' | 'retry' | 'resolve_sent' | 'resolve_send_again'];
     requireRole(actor, ['author', 'approver'], `${verb} deliveries`);
     const step = await db.transaction(async (tx) => {
       const record = await createDeliveryRepository(tx).get(deliveryId, { lock: true });
@@ -113,6 +124,7 @@ export function createQueueService(deps: QueueServiceDeps) {
           to: result.record.status,
           ...(event.type === 'resolve_sent' ? { outcome: 'it went out', url: event.url } : {}),
           ...(event.type === 'resolve_send_again' ? { outcome: 'send again' } : {}),
+          ...(event.type === 'withdrawn' ? { outcome: 'withdrawn from the channel before its time' } : {}),
         },
       });
       return { from: record.status, ...result };
@@ -200,6 +212,55 @@ export function createQueueService(deps: QueueServiceDeps) {
     );
   }
 
+  /**
+   * Cancel. A delivery that already went to a platform which publishes at the
+   * scheduled time itself (a WordPress "future" post) can still be cancelled
+   * before that time: the channel withdraws it (`retract`: WordPress moves it
+   * to the trash) and only then is it marked cancelled. Anything else goes
+   * through the reducer, which refuses a delivered delivery with its reason.
+   */
+  async function cancel(deliveryId: string, actor: UserActor): Promise<Delivery> {
+    const record = await createDeliveryRepository(db).get(deliveryId);
+    if (record?.status !== 'delivered') return act(deliveryId, { type: 'cancel' }, actor);
+    requireRole(actor, ['author', 'approver'], 'cancel deliveries');
+    const publication = await repo.publication(record.publicationId);
+    const [target] = await repo.getTargets([record.targetId]);
+    const adapter = channels.get(record.targetKind);
+    const at = publication?.scheduledAt ?? null;
+    const ahead = at !== null && at > now().toISOString();
+    const secrets = deps.secrets;
+    if (!ahead || !target || !adapter?.retract || !publishesItself(target) || !secrets) {
+      return act(deliveryId, { type: 'cancel' }, actor);
+    }
+    const ref = { deliveryId, idempotencyKey: record.idempotencyKey, externalId: record.externalId };
+    try {
+      await adapter.retract(ref, {
+        target: { id: target.id, name: target.name },
+        settings: adapter.settingsSchema.parse(target.settings),
+        credentials: (name) => secrets.get(channelSecretName(target.id, name)),
+        fetch: deps.fetch ?? globalThis.fetch,
+        logger: logger.child(adapter.kind),
+        now,
+        signal: AbortSignal.timeout(deps.withdrawTimeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      logger.warn('A channel could not withdraw a scheduled delivery', { deliveryId, error });
+      throw new CoreError(
+        'conflict',
+        `${target.name} could not withdraw it, so it is still scheduled there (${failureOf(error).message}). Try again, or remove it on ${target.name} itself.`,
+      );
+    }
+    return act(deliveryId, { type: 'withdrawn' }, actor);
+  }
+
+  /** Whether a target's channel, with its settings, makes a scheduled publication public at the time itself. */
+  function publishesItself(target: { kind: string; settings: unknown } | undefined): boolean {
+    const adapter = target ? channels.get(target.kind) : undefined;
+    if (!target || !adapter?.publishesAtScheduledTime) return false;
+    const settings = adapter.settingsSchema.safeParse(target.settings);
+    return settings.success && adapter.publishesAtScheduledTime(settings.data);
+  }
+
   return {
     /**
      * Creates one publication of the update's current version and one delivery
@@ -261,13 +322,15 @@ export function createQueueService(deps: QueueServiceDeps) {
           const dependsOnDeliveryId = isWebsite ? null : websiteDeliveryId;
           if (isWebsite && websiteDeliveryId === null) websiteDeliveryId = deliveryId;
           const status = later ? 'scheduled' : 'queued';
+          // A platform that publishes at the time itself (WordPress "future" posts) gets it as soon as it may go.
+          const early = later && publishesItself(targets.find((t) => t.id === targetId));
           await txRepo.insertDelivery({
             id: deliveryId,
             publicationId: id,
             targetId,
             status,
             attemptLimit: policy.maxAttempts,
-            nextAttemptAt: later && scheduledAt !== null ? scheduledAt : createdAt,
+            nextAttemptAt: later && scheduledAt !== null && !early ? scheduledAt : createdAt,
             idempotencyKey: newId(),
             dependsOnDeliveryId,
             createdAt,
@@ -346,6 +409,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         limit: input.limit,
         after,
         today: dayBounds(now(), timeZone),
+        updateId: input.updateId,
       });
       const deliveries = await repo.deliveriesOf(page.items.map((p) => p.id));
       return { items: page.items.map((head) => assemble(head, deliveries)), nextCursor: page.nextCursor };
@@ -361,7 +425,7 @@ export function createQueueService(deps: QueueServiceDeps) {
       return { ...publication, attempts: await repo.attemptsOf(ids), history: await repo.historyOf(ids) };
     },
 
-    cancel: (deliveryId: string, actor: UserActor) => act(deliveryId, { type: 'cancel' }, actor),
+    cancel,
     retry: (deliveryId: string, actor: UserActor) => act(deliveryId, { type: 'retry' }, actor),
     resolve: (input: ParsedInput<'queue.resolve'>, actor: UserActor) =>
       act(

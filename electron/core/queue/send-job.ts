@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AttemptOutcome, ChannelTarget } from '../../../shared/domain/queue.ts';
 import { docToHtml, docToPlainText } from '../../../shared/content/render.ts';
 import {
@@ -46,6 +47,15 @@ async function dependencyUrl(env: WorkerEnv, dependsOn: string | null): Promise<
   return url !== null && HTTP_URL.test(url) ? url : undefined;
 }
 
+const TagsColumn = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()));
+
+/** The update's tags now (they can change only while it is a draft, so these are the approved version's). */
+async function updateTags(env: WorkerEnv, updateId: string): Promise<string[]> {
+  const row = await env.db.one('SELECT tags_json FROM updates WHERE id = $1', [updateId]);
+  const tags = TagsColumn.safeParse(row?.tags_json ?? '[]');
+  return tags.success ? tags.data : [];
+}
+
 /** Loads the exact version the publication snapshotted and renders it; a problem here is permanent. */
 async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
   const repo = createQueueRepository(env.db);
@@ -72,6 +82,8 @@ async function prepare(env: WorkerEnv, job: SendJob): Promise<Prepared> {
   const websiteUrl = await dependencyUrl(env, job.record.dependsOnDeliveryId);
   const source: RenderSource = {
     ...(websiteUrl ? { websiteUrl } : {}),
+    tags: await updateTags(env, version.updateId),
+    ...(publication.scheduledAt ? { scheduledAt: publication.scheduledAt } : {}),
     updateId: version.updateId,
     revision: version.revision,
     contentHash: version.contentHash,

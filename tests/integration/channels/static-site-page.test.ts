@@ -33,7 +33,10 @@ describe('static site pages in Chromium', () => {
     const time = clock();
     await publish(settings, source({ updateId: 'update-0', title: 'Library opening hours' }), { now: time.now });
     time.advance(86_400_000);
-    const result = await publish(settings, source(), { now: time.now, key: 'k2' });
+    const result = await publish(settings, source({ tags: ['bins', 'Waste & recycling'] }), {
+      now: time.now,
+      key: 'k2',
+    });
 
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     try {
@@ -43,6 +46,10 @@ describe('static site pages in Chromium', () => {
       const image = page.locator('main img');
       expect(await image.getAttribute('alt')).toBe('A green wheelie bin at the kerb');
       expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+      expect(await page.getByRole('list').filter({ hasText: 'bins' }).getByRole('listitem').allInnerTexts()).toEqual([
+        'bins',
+        'Waste & recycling',
+      ]);
       expect(await axeViolations(page)).toEqual([]);
       mkdirSync('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/static-site-page.png', fullPage: true });

@@ -340,3 +340,52 @@ describe('static site: feeds', () => {
     expect(renderJsonFeed(s.settings, manifest)).toBe(renderJsonFeed(s.settings, manifest));
   });
 });
+
+describe('static site: the update’s tags', () => {
+  it('lists the tags on the page and carries them in RSS <category>, Atom <category> and JSON Feed tags, byte-stable', async () => {
+    const s = site();
+    const time = clock();
+    const tags = ['roads', 'Straßenbau', 'Fish & chips', 'ROADS', ' 道路 '];
+    await publish(s.settings, source({ tags }), { now: time.now });
+
+    const page = read(s.site, 'news/bin-collections-change/index.html');
+    expect(page).toContain(
+      '<h2 class="tags-heading">Topics</h2>\n<ul class="tags">\n<li>roads</li>\n<li>Straßenbau</li>\n<li>Fish &amp; chips</li>\n<li>道路</li>\n</ul>',
+    );
+    const rss = list(xml.parse(read(s.site, 'feed.xml')).rss.channel.item)[0];
+    expect(list(rss.category)).toEqual(['roads', 'Straßenbau', 'Fish & chips', '道路']);
+    expect(read(s.site, 'feed.xml')).toContain('<category>Fish &amp; chips</category>');
+    const atom = list(xml.parse(read(s.site, 'atom.xml')).feed.entry)[0];
+    expect(list(atom.category).map((c: Record<string, string>) => [c['@term'], c['@label']])).toEqual([
+      ['roads', 'roads'],
+      ['Straßenbau', 'Straßenbau'],
+      ['Fish & chips', 'Fish & chips'],
+      ['道路', '道路'],
+    ]);
+    expect(read(s.site, 'atom.xml')).toContain('<category label="Fish &amp; chips" term="Fish &amp; chips"/>');
+    const json = JSON.parse(read(s.site, 'feed.json')) as { items: { tags?: string[] }[] };
+    expect(json.items[0]?.tags).toEqual(['roads', 'Straßenbau', 'Fish & chips', '道路']);
+
+    // The same manifest renders to the same bytes, tags included.
+    const manifest = parseManifest(read(s.site, 'town-crier-site.json'));
+    expect(manifest.items[0]?.tags).toEqual(['roads', 'Straßenbau', 'Fish & chips', '道路']);
+    for (const [path, content] of siteFiles(s.settings, manifest)) expect(read(s.site, path)).toBe(content);
+
+    // A correction that changes only the tags is a change: "Updated" appears and the feeds' dates move.
+    time.advance(3_600_000);
+    await publish(s.settings, source({ tags: ['roads'] }), { now: time.now, key: 'k-correction' });
+    const corrected = parseManifest(read(s.site, 'town-crier-site.json')).items[0];
+    expect(corrected?.tags).toEqual(['roads']);
+    expect(corrected?.updated).not.toBe(corrected?.published);
+    expect(read(s.site, 'news/bin-collections-change/index.html')).toContain('Updated');
+  });
+
+  it('an update without tags writes no tag markup and the same manifest as before tags existed', async () => {
+    const s = site();
+    await publish(s.settings, source(), { now: clock().now });
+    expect(read(s.site, 'news/bin-collections-change/index.html')).not.toContain('class="tags"');
+    expect(read(s.site, 'town-crier-site.json')).not.toContain('"tags"');
+    expect(read(s.site, 'feed.xml')).not.toContain('<category');
+    expect(read(s.site, 'feed.json')).not.toContain('"tags"');
+  });
+});

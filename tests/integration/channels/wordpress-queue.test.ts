@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { approveCurrent, signedIn } from '../../support/people.ts';
+import { approveCurrent, approverFor, signedIn } from '../../support/people.ts';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCore } from '../../../electron/core/app.ts';
@@ -213,5 +213,119 @@ describe('WordPress through the queue', () => {
     startWorker();
     await eventually('the second social post went', () => sink.requests.length === 2);
     expect(sink.requests[1]?.text).toContain(`\n\n${fallbackUrl}`);
+  });
+
+  it('scheduled with "Let WordPress publish it": a future post at once (tags too), the social post waits, Cancel trashes it', async () => {
+    const sink = await startHttpSink();
+    onTestFinished(() => sink.stop());
+    const { core, startWorker, target, until, path } = await openHarness({
+      settings: { scheduleInWordPress: true, categoryMap: 'roads = Roads and transport', createCategories: false },
+    });
+    const roads = Number(site.php("echo wp_insert_term('Roads and transport', 'category')['term_id'];"));
+    const social = await callOk(core, 'channels.create', {
+      kind: SINK_KIND,
+      name: 'Social',
+      settings: { url: sink.url },
+    });
+    const update = await callOk(core, 'updates.create', {
+      title: 'A6 resurfacing starts in July',
+      summary: 'Overnight closures for two weeks.',
+      body: plainBody(),
+      channels: ['website'],
+      variants: {},
+    });
+    await callOk(core, 'review.setTags', { updateId: update.id, tags: ['roads', 'A6'] });
+    await approveCurrent(core, update.id);
+    const scheduledAt = '2027-07-05T06:00:00.000Z';
+    const publication = await callOk(core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [social.id, target.id],
+      scheduledAt,
+    });
+    const sent = {
+      publicationId: publication.id,
+      deliveryId: publication.deliveries.find((d) => d.targetId === target.id)?.id ?? '',
+    };
+    const socialId = publication.deliveries.find((d) => d.targetId === social.id)?.id ?? '';
+    startWorker();
+    const delivered = await until(sent, 'delivered', 'failed', 'needs_reauth');
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.externalUrl).toBe(`${site.url}/a6-resurfacing-starts-in-july/`);
+    const post = await rest()<RestPost & { date_gmt: string; tags: number[]; categories: number[] }>(
+      `/posts/${delivered.externalId}?context=edit`,
+    );
+    expect(post.status).toBe('future');
+    expect(post.date_gmt).toBe('2027-07-05T06:00:00');
+    expect(post.categories).toEqual([roads]);
+    const tags = await rest()<{ name: string }[]>(`/tags?include=${post.tags.join(',')}&_fields=name`);
+    expect(tags.map((t) => t.name).sort()).toEqual(['A6', 'roads']);
+    // The publish panel's "already published to …" reads this update's publications only.
+    const mine = await callOk(core, 'queue.list', { updateId: update.id });
+    expect(mine.items.map((p) => p.id)).toEqual([publication.id]);
+    // The social post is for the time itself: it is still scheduled.
+    const detail = await callOk(core, 'queue.get', { publicationId: publication.id });
+    expect(detail.deliveries.find((d) => d.id === socialId)?.status).toBe('scheduled');
+    expect(sink.requests).toHaveLength(0);
+
+    // Cancel before the time: the post goes to the trash, the delivery is cancelled, and the audit log says so.
+    const cancelled = await callOk(core, 'queue.cancel', { deliveryId: sent.deliveryId });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await rest()<RestPost>(`/posts/${delivered.externalId}?context=edit`)).status).toBe('trash');
+    expect(await path(sent)).toEqual(expect.arrayContaining(['withdrawn→cancelled']));
+    const audit = await callOk(core, 'audit.list', {});
+    expect(JSON.stringify(audit)).toContain('withdrawn from the channel before its time');
+
+    // An ordinary delivered delivery still cannot be cancelled.
+    const now = await callOk(core, 'updates.create', {
+      title: 'Now',
+      summary: 'Now.',
+      body: plainBody(),
+      channels: ['website'],
+      variants: {},
+    });
+    await approveCurrent(core, now.id);
+    const plain = await callOk(core, 'queue.publish', { updateId: now.id, targetIds: [target.id] });
+    const plainSent = { publicationId: plain.id, deliveryId: plain.deliveries[0]?.id ?? '' };
+    expect((await until(plainSent, 'delivered', 'failed')).status).toBe('delivered');
+    const refused = await callError(core, 'queue.cancel', { deliveryId: plainSent.deliveryId });
+    expect(refused).toMatchObject({
+      code: 'conflict',
+      message: 'This delivery is already delivered, so it can no longer be cancelled.',
+    });
+  });
+
+  it('scheduled while still waiting for approval: nothing goes to WordPress (nor lapses) until approved, then at once', async () => {
+    const { core, startWorker, target, publish, until } = await openHarness({
+      settings: { scheduleInWordPress: true },
+    });
+    const update = await callOk(core, 'updates.create', {
+      title: 'Budget consultation opens',
+      summary: 'Have your say.',
+      body: plainBody(),
+      channels: ['website'],
+      variants: {},
+    });
+    const version = await callOk(core, 'updates.get', { id: update.id });
+    const approver = await approverFor(core);
+    await callOk(core, 'review.submit', { updateId: update.id, revision: version.revision });
+    const publication = await callOk(core, 'queue.publish', {
+      updateId: update.id,
+      targetIds: [target.id],
+      scheduledAt: '2027-09-01T08:00:00.000Z',
+    });
+    const waiting = { publicationId: publication.id, deliveryId: publication.deliveries[0]?.id ?? '' };
+    startWorker();
+    // Another update published now goes out: the worker has run its passes, and left the waiting one alone.
+    const other = await publish('Road closed today');
+    expect((await until(other, 'delivered', 'failed')).status).toBe('delivered');
+    const before = await callOk(core, 'queue.get', { publicationId: publication.id });
+    expect(before).toMatchObject({ authorisation: 'pending' });
+    expect(before.deliveries[0]?.status).toBe('scheduled');
+
+    await callOk(approver, 'review.approve', { updateId: update.id, revision: version.revision });
+    const delivered = await until(waiting, 'delivered', 'failed', 'cancelled');
+    expect(delivered.status).toBe('delivered');
+    const post = await rest()<RestPost & { date_gmt: string }>(`/posts/${delivered.externalId}?context=edit`);
+    expect(post).toMatchObject({ status: 'future', date_gmt: '2027-09-01T08:00:00' });
   });
 });

@@ -4,7 +4,13 @@ import { settingsFields, settingsValues } from '../../../renderer/src/features/c
 import { renderWebsiteArticle } from '../../../shared/channels/render/website.ts';
 import { carries, keyAttribute, wordpressContent } from '../../../electron/core/channels/wordpress/content.ts';
 import { wordpressFetchError, wordpressHttpError } from '../../../electron/core/channels/wordpress/errors.ts';
-import { WordPressSettings } from '../../../electron/core/channels/wordpress/settings.ts';
+import {
+  categoryMapOf,
+  defaultCategoryOf,
+  WordPressSettings,
+} from '../../../electron/core/channels/wordpress/settings.ts';
+import { decodeTermName, searchTermFor } from '../../../electron/core/channels/wordpress/terms.ts';
+import { postAddress, scheduledDateGmt } from '../../../electron/core/channels/wordpress/wordpress-adapter.ts';
 
 /**
  * The WordPress channel's pure parts: settings, the post content and the
@@ -31,6 +37,11 @@ describe('WordPress settings', () => {
       status: 'publish',
       categories: [],
       tags: [],
+      tagsFromUpdate: true,
+      categoryMap: '',
+      defaultCategory: '',
+      createCategories: false,
+      scheduleInWordPress: false,
       timeoutMs: 30_000,
     });
     expect(WordPressSettings.parse({ ...base, siteUrl: 'http://127.0.0.1:8080' }).siteUrl).toBe(
@@ -162,25 +173,97 @@ describe('WordPress answers', () => {
 });
 
 describe('Connect a channel for WordPress', () => {
-  it('the settings make a form: address, username, a publish/draft choice, the fallback address and the timeout', () => {
+  it('the settings make a form: address, username, publish/draft, tags, categories, scheduling, fallback and timeout', () => {
     const schema = z.toJSONSchema(WordPressSettings, { io: 'input', unrepresentable: 'any' });
     const fields = settingsFields(schema);
     expect(fields.map((f) => [f.name, f.type, f.required, f.defaultValue])).toEqual([
       ['siteUrl', 'text', true, undefined],
       ['username', 'text', true, undefined],
       ['status', 'select', false, 'publish'],
+      ['tagsFromUpdate', 'checkbox', false, true],
+      ['categoryMap', 'text', false, ''],
+      ['defaultCategory', 'text', false, ''],
+      ['createCategories', 'checkbox', false, false],
+      ['scheduleInWordPress', 'checkbox', false, false],
       ['fallbackUrl', 'text', false, undefined],
       ['timeoutMs', 'number', false, 30_000],
     ]);
     expect(fields.find((f) => f.name === 'status')?.options).toEqual(['publish', 'draft']);
     expect(fields.find((f) => f.name === 'siteUrl')?.hint).toContain('https://www.borsetshire.gov.uk');
     expect(fields.find((f) => f.name === 'fallbackUrl')?.hint).toContain('if the website post is cancelled');
+    expect(fields.find((f) => f.name === 'scheduleInWordPress')?.label).toBe(
+      'Let WordPress publish it at the scheduled time',
+    );
+    expect(fields.find((f) => f.name === 'categoryMap')?.label).toBe('Categories for tags');
     const { values, errors } = settingsValues(fields, {
       siteUrl: 'https://www.borsetshire.gov.uk',
       username: 'comms',
       status: 'draft',
     });
     expect(errors).toEqual({});
+    // Checkboxes left alone keep their defaults: tags on, WordPress scheduling off.
+    expect(values).toMatchObject({ tagsFromUpdate: true, createCategories: false, scheduleInWordPress: false });
+    expect(
+      settingsValues(fields, { siteUrl: 'https://a.gov.uk', username: 'c', tagsFromUpdate: false }).values,
+    ).toMatchObject({ tagsFromUpdate: false });
     expect(WordPressSettings.parse(values)).toMatchObject({ status: 'draft', username: 'comms' });
+  });
+});
+
+describe('categories, tags and scheduling (pure parts)', () => {
+  const base = { siteUrl: 'https://www.borsetshire.gov.uk', username: 'comms' };
+
+  it('reads the category map: names or ids per tag, tags in any case, bad entries refused with the entry', () => {
+    const map = categoryMapOf('Roads = Roads & transport; libraries=12 ; Défi = Défis locaux;');
+    expect([...map.entries()]).toEqual([
+      ['roads', { name: 'Roads & transport' }],
+      ['libraries', { id: 12 }],
+      ['défi', { name: 'Défis locaux' }],
+    ]);
+    expect(defaultCategoryOf('')).toBeUndefined();
+    expect(defaultCategoryOf(' 7 ')).toEqual({ id: 7 });
+    const refused = (categoryMap: string) =>
+      WordPressSettings.safeParse({ ...base, categoryMap }).error?.issues.map((i) => i.message);
+    expect(refused('roads Roads')).toEqual([
+      '"roads Roads" should read "tag = category", like "roads = Roads and transport"',
+    ]);
+    expect(refused('roads = ')).toEqual(['Give a category name or id for the tag "roads"']);
+    expect(refused('a = b = c')).toEqual([
+      '"a = b = c" should read "tag = category", like "roads = Roads and transport"',
+    ]);
+    expect(refused('<b> = Roads')).toEqual(['"<b>" is not a tag (letters, digits, spaces, & \' -)']);
+    expect(refused('roads = Roads; bins = 3')).toBeUndefined();
+  });
+
+  it('finds term names as WordPress stores them (escaped) and searches with a part it can match', () => {
+    expect(decodeTermName('Bins &amp; recycling')).toBe('Bins & recycling');
+    expect(decodeTermName('Children&#039;s services &#x1F389;')).toBe("Children's services 🎉");
+    expect(decodeTermName('&bogus; &#0;')).toBe('&bogus; &#0;');
+    expect(searchTermFor('Bins & recycling')).toBe('recycling');
+    expect(searchTermFor("Children's services")).toBe('s services');
+    expect(searchTermFor('道路工事')).toBe('道路工事');
+  });
+
+  it('schedules in WordPress only when asked and the time is more than a minute ahead, in UTC', () => {
+    const now = new Date('2027-06-30T12:00:00.000Z');
+    const on = { scheduleInWordPress: true };
+    expect(scheduledDateGmt(on, '2027-07-01T10:00:00.000Z', now)).toBe('2027-07-01T10:00:00');
+    expect(scheduledDateGmt(on, '2027-06-30T12:00:30.000Z', now)).toBeUndefined();
+    expect(scheduledDateGmt(on, undefined, now)).toBeUndefined();
+    expect(scheduledDateGmt({ scheduleInWordPress: false }, '2027-07-01T10:00:00.000Z', now)).toBeUndefined();
+  });
+
+  it('a scheduled post is linked at the address it will have, not ?p=<id>', () => {
+    const post = {
+      link: 'https://www.borsetshire.gov.uk/?p=12',
+      status: 'future',
+      slug: 'summer-fete',
+      permalink_template: 'https://www.borsetshire.gov.uk/%postname%/',
+    };
+    expect(postAddress(post)).toBe('https://www.borsetshire.gov.uk/summer-fete/');
+    expect(postAddress({ ...post, status: 'publish', link: 'https://www.borsetshire.gov.uk/summer-fete/' })).toBe(
+      'https://www.borsetshire.gov.uk/summer-fete/',
+    );
+    expect(postAddress({ ...post, permalink_template: 'https://www.borsetshire.gov.uk/?p=12' })).toBe(post.link);
   });
 });

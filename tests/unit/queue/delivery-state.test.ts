@@ -28,6 +28,7 @@ const EVENTS = {
   lookup_found: { type: 'lookup_found', externalId: 'p1', externalUrl: 'https://example.gov.uk/p1' },
   lookup_absent: { type: 'lookup_absent' },
   cancel: { type: 'cancel' },
+  withdrawn: { type: 'withdrawn' },
   retry: { type: 'retry' },
   resolve_sent: { type: 'resolve_sent', url: 'https://x.example/status/1' },
   resolve_send_again: { type: 'resolve_send_again' },
@@ -41,20 +42,20 @@ type Cell = DeliveryStatus | typeof _;
 // prettier-ignore
 const COLUMNS: EventName[] = ['due', 'claim', 'release', 'succeeded', 'retryable_error', 'offline', 'permanent_error',
   'auth_error', 'unknown_outcome', 'lease_expired_idempotent', 'lease_expired', 'lookup_found', 'lookup_absent',
-  'cancel', 'retry', 'resolve_sent', 'resolve_send_again', 'retract'];
+  'cancel', 'retry', 'resolve_sent', 'resolve_send_again', 'withdrawn', 'retract'];
 
 // prettier-ignore
 const TABLE: Record<DeliveryStatus, Cell[]> = {
-  //             due       claim      release   succeeded    retryable     offline       permanent auth            unknown        lease(idem) lease       found        absent    cancel       retry     sent         again    retract
-  scheduled:    ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _],
-  queued:       [_,        'sending', _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _],
-  sending:      [_,        _,         'queued', 'delivered', 'retry_wait', 'retry_wait', 'failed', 'needs_reauth', 'unconfirmed', 'queued',   'unconfirmed', _,        _,        _,           _,        _,           _, _],
-  delivered:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, 'delivered'],
-  retry_wait:   ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
-  failed:       [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
-  needs_reauth: [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _],
-  unconfirmed:  [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          'delivered', 'queued', _,           _,        'delivered', 'queued', _],
-  cancelled:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, _],
+  //             due       claim      release   succeeded    retryable     offline       permanent auth            unknown        lease(idem) lease       found        absent    cancel       retry     sent         again    withdrawn  retract
+  scheduled:    ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _, _],
+  queued:       [_,        'sending', _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', _,        _,           _, _, _],
+  sending:      [_,        _,         'queued', 'delivered', 'retry_wait', 'retry_wait', 'failed', 'needs_reauth', 'unconfirmed', 'queued',   'unconfirmed', _,        _,        _,           _,        _,           _, _, _],
+  delivered:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, 'cancelled', 'delivered'],
+  retry_wait:   ['queued', _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _, _],
+  failed:       [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _, _],
+  needs_reauth: [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        'cancelled', 'queued', _,           _, _, _],
+  unconfirmed:  [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          'delivered', 'queued', _,           _,        'delivered', 'queued', _, _],
+  cancelled:    [_,        _,         _,        _,           _,            _,            _,        _,              _,             _,          _,          _,           _,        _,           _,        _,           _, _, _],
 };
 
 const state = (status: DeliveryStatus, attempts = 1, attemptLimit = 5): DeliveryState => ({

@@ -52,6 +52,8 @@ function xmlFeed(site: SiteMeta, manifest: SiteManifest): Feed {
       published: new Date(item.published),
       ...(item.summary ? { description: escapeHtml(item.summary) } : {}),
       content: item.contentHtml,
+      // RSS <category>, Atom <category term label>: the update's tags.
+      ...(item.tags?.length ? { category: item.tags.map((tag) => ({ name: tag, term: tag })) } : {}),
     });
   }
   return feed;
@@ -80,6 +82,7 @@ export function renderJsonFeed(site: SiteMeta, manifest: SiteManifest): string {
     content_html: item.contentHtml,
     date_published: item.published,
     date_modified: item.updated,
+    ...(item.tags?.length ? { tags: item.tags } : {}),
     language: site.language,
   });
   const doc = {

@@ -25,6 +25,8 @@ export const SiteItem = z.object({
   /** The article HTML, with images pointing at the site's media folder (the feeds carry it as content). */
   contentHtml: z.string(),
   contentHash: z.string(),
+  /** The update's tags, shown on the page and in the feeds; absent when it has none (older manifests have none). */
+  tags: z.array(z.string()).optional(),
   published: IsoTime,
   updated: IsoTime,
   url: z.string(),
@@ -93,7 +95,7 @@ export type PublishedEntry = Omit<SiteItem, 'published' | 'updated' | 'deliveryK
 export function withPublished(manifest: SiteManifest, entry: PublishedEntry, now: Date): SiteManifest {
   const iso = now.toISOString();
   const existing = manifest.items.find((item) => item.id === entry.id);
-  const { deliveryKey, ...fields } = entry;
+  const { deliveryKey, tags, ...fields } = entry;
   const keys = [...(existing?.deliveryKeys ?? []).filter((k) => k !== deliveryKey), deliveryKey].slice(
     -KEPT_DELIVERY_KEYS,
   );
@@ -102,9 +104,11 @@ export function withPublished(manifest: SiteManifest, entry: PublishedEntry, now
     existing.contentHash === entry.contentHash &&
     existing.title === entry.title &&
     existing.contentHtml === entry.contentHtml &&
-    existing.url === entry.url;
+    existing.url === entry.url &&
+    (existing.tags ?? []).join('\n') === (entry.tags ?? []).join('\n');
   const item: SiteItem = {
     ...fields,
+    ...(tags && tags.length > 0 ? { tags } : {}),
     published: existing?.published ?? iso,
     updated: unchanged ? existing.updated : iso,
     deliveryKeys: keys,

@@ -70,6 +70,8 @@ export type ArticlePage = {
   summary: string;
   /** The article exactly as `renderVariant('website', …)` gives it, images pointing at ../../media/. */
   articleHtml: string;
+  /** The update's tags, listed under the article. */
+  tags: readonly string[];
   url: string;
   published: string;
   updated: string;
@@ -86,9 +88,18 @@ export function renderArticlePage(site: SiteMeta, page: ArticlePage): string {
     page.updated === page.published
       ? `<p class="dates">Published ${timeElement(page.published)}</p>`
       : `<p class="dates">Published ${timeElement(page.published)}. Updated ${timeElement(page.updated)}.</p>`;
+  const tags = page.tags.length
+    ? [
+        '<h2 class="tags-heading">Topics</h2>',
+        '<ul class="tags">',
+        ...page.tags.map((tag) => `<li>${escapeHtml(tag)}</li>`),
+        '</ul>',
+      ]
+    : [];
   return [
     documentStart(site, `${page.title} – ${site.siteTitle}`, root, head),
     page.articleHtml,
+    ...tags,
     dates,
     documentEnd(site, root),
   ].join('\n');
@@ -137,4 +148,7 @@ blockquote { margin: 1rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6;
 .updates { list-style: none; padding: 0; }
 .updates li { border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; }
 .updates h2 { margin: 0.5rem 0 0; font-size: 1.25rem; }
+.tags-heading { margin: 1.5rem 0 0.25rem; font-size: 1rem; }
+.tags { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.tags li { padding: 0.125rem 0.625rem; border: 1px solid #505a5f; border-radius: 1rem; font-size: 0.9rem; }
 `;

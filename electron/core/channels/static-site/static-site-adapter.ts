@@ -43,6 +43,17 @@ function renderArticle(source: RenderSource, imageSrc?: (mediaId: string) => str
   return rendered.article;
 }
 
+/** The update's tags, trimmed, each once (ignoring case), in the order they were given. */
+function tagsOf(tags: readonly string[] | undefined): string[] {
+  const seen = new Map<string, string>();
+  for (const tag of tags ?? []) {
+    const trimmed = tag.trim();
+    const key = trimmed.toLocaleLowerCase('en-GB');
+    if (trimmed && !seen.has(key)) seen.set(key, trimmed);
+  }
+  return [...seen.values()];
+}
+
 /** Runs one file operation, turning file-system errors into the queue's classes with the folder named. */
 async function onDisk<T>(settings: StaticSiteSettings, work: () => Promise<T>): Promise<T> {
   try {
@@ -89,6 +100,7 @@ async function publishToFolder(ctx: PublishContext<StaticSiteSettings>) {
       summary: pageArticle.excerpt,
       contentHtml: feedArticle.html,
       contentHash: ctx.source.contentHash,
+      tags: tagsOf(ctx.source.tags),
       url,
       deliveryKey: ctx.delivery.idempotencyKey,
     },
@@ -101,6 +113,7 @@ async function publishToFolder(ctx: PublishContext<StaticSiteSettings>) {
     title: item.title,
     summary: item.summary,
     articleHtml: pageArticle.html,
+    tags: item.tags ?? [],
     url,
     published: item.published,
     updated: item.updated,

@@ -22,6 +22,10 @@ export const Post = z.object({
   id: z.number(),
   link: z.string(),
   status: z.string(),
+  /** The post's slug, and (context=edit) its address pattern: a scheduled post's `link` is only `?p=<id>`. */
+  slug: z.string().optional(),
+  permalink_template: z.string().optional(),
+  date_gmt: z.string().nullable().optional(),
   content: z.object({ raw: z.string().optional() }).loose().optional(),
 });
 export type Post = z.infer<typeof Post>;

@@ -12,6 +12,48 @@ const TermIds = z
   .max(50)
   .default([]);
 
+/** A category as a person wrote it: a WordPress id ("12") or a name ("Roads and transport"). */
+export type CategoryRef = { id: number } | { name: string };
+
+const TAG_NAME = /^[\p{L}\p{N}][\p{L}\p{N} &'-]*$/u;
+
+function categoryRef(text: string): CategoryRef {
+  return /^\d+$/.test(text) ? { id: Number(text) } : { name: text };
+}
+
+/** The first thing wrong with a category map's text, or null. */
+function categoryMapProblem(text: string): string | null {
+  for (const entry of text.split(';')) {
+    if (entry.trim() === '') continue;
+    const [tag = '', category = '', ...rest] = entry.split('=').map((part) => part.trim());
+    if (rest.length > 0 || !entry.includes('=')) {
+      return `"${entry.trim()}" should read "tag = category", like "roads = Roads and transport"`;
+    }
+    if (!TAG_NAME.test(tag) || [...tag].length > 40) return `"${tag}" is not a tag (letters, digits, spaces, & ' -)`;
+    if (category === '' || category === '0') return `Give a category name or id for the tag "${tag}"`;
+  }
+  return null;
+}
+
+/**
+ * Pure: the category map's text as tag (lower case) → category. Entries are
+ * separated by ";", each "tag = category name or id"; the settings schema has
+ * already refused anything else.
+ */
+export function categoryMapOf(text: string): Map<string, CategoryRef> {
+  const map = new Map<string, CategoryRef>();
+  for (const entry of text.split(';')) {
+    const [tag = '', category = ''] = entry.split('=').map((part) => part.trim());
+    if (tag && category) map.set(tag.toLocaleLowerCase('en-GB'), categoryRef(category));
+  }
+  return map;
+}
+
+/** Pure: the default category setting as a reference, or undefined when it is empty. */
+export function defaultCategoryOf(text: string): CategoryRef | undefined {
+  return text.trim() === '' ? undefined : categoryRef(text.trim());
+}
+
 export const WordPressSettings = z.object({
   siteUrl: z
     .string()
@@ -38,6 +80,52 @@ export const WordPressSettings = z.object({
   categories: TermIds,
   /** Tag ids every post gets. */
   tags: TermIds,
+  /** Each of the update's own tags becomes a WordPress tag of the post (found by name, made when missing). */
+  tagsFromUpdate: z
+    .boolean()
+    .default(true)
+    .meta({ title: 'Tag posts with the update’s tags' })
+    .describe('Each of the update’s tags becomes a WordPress tag; a missing one is made'),
+  /**
+   * Which category a post goes in for each of the update's tags, as text
+   * ("roads = Roads and transport; bins = 12"): a category name or id per
+   * tag. Kept as text, so "Connect a channel" offers it as one input.
+   */
+  categoryMap: z
+    .string()
+    .trim()
+    .max(4000)
+    .default('')
+    .superRefine((value, ctx) => {
+      const problem = categoryMapProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ title: 'Categories for tags' })
+    .describe('For example: roads = Roads and transport; bins = Bins and recycling (a category name or id per tag)'),
+  /** The category (a name or id) of a post none of whose tags has one; empty: WordPress's own default. */
+  defaultCategory: z
+    .string()
+    .trim()
+    .max(200)
+    .default('')
+    .meta({ title: 'Default category' })
+    .describe('The category when none of the update’s tags has one (a name or id); empty: WordPress’s default'),
+  /** Make a mapped category that WordPress does not have yet. WordPress lets only Editors and Administrators. */
+  createCategories: z
+    .boolean()
+    .default(false)
+    .meta({ title: 'Make missing categories' })
+    .describe('Make a category that does not exist yet (the account needs the Editor role or higher)'),
+  /**
+   * A publication scheduled for later is sent to WordPress as soon as it is
+   * approved, as a `future` post that WordPress itself makes public at the
+   * time. Off: the post is made at the time, like every other channel.
+   */
+  scheduleInWordPress: z
+    .boolean()
+    .default(false)
+    .meta({ title: 'Let WordPress publish it at the scheduled time' })
+    .describe('Scheduled updates go to WordPress as soon as they are approved, as scheduled posts'),
   /**
    * Where the other channels of a publication link when its WordPress delivery
    * is cancelled (no article will exist): the council's news page, say. Without

@@ -12,6 +12,7 @@ import { WORDPRESS } from './errors.ts';
 import { imagesToUpload, uploadImages } from './media.ts';
 import { openProgress } from './progress.ts';
 import { WORDPRESS_SECRETS, WordPressSettings } from './settings.ts';
+import { resolvePostTerms } from './terms.ts';
 
 /**
  * The WordPress channel: publishes an update as a WordPress post through the
@@ -40,8 +41,40 @@ function renderArticle(source: RenderSource, imageSrc?: (mediaId: string) => str
   return rendered.article;
 }
 
-function published(post: { id: number; link: string }): { externalId: string; externalUrl: string } {
-  return { externalId: String(post.id), externalUrl: post.link };
+/**
+ * Where the post is read. A scheduled (`future`) post's `link` is `?p=<id>`
+ * until WordPress publishes it; its address pattern with its slug is where it
+ * will be, which is what the other channels should link to.
+ */
+export function postAddress(post: Pick<Post, 'link' | 'status' | 'slug' | 'permalink_template'>): string {
+  const template = post.permalink_template;
+  if (post.status === 'future' && post.slug && template && /%(postname|pagename)%/.test(template)) {
+    return template.replace(/%(postname|pagename)%/, post.slug);
+  }
+  return post.link;
+}
+
+function published(post: Post | { id: number; link: string }): { externalId: string; externalUrl: string } {
+  return { externalId: String(post.id), externalUrl: 'status' in post ? postAddress(post) : post.link };
+}
+
+/** Leave this long at least between sending and the scheduled time, or the post simply goes out now. */
+const FUTURE_MARGIN_MS = 60_000;
+
+/**
+ * When WordPress should make the post public, if the channel lets WordPress
+ * schedule it and the publication's time is still ahead: UTC, as `date_gmt`
+ * wants it (WordPress shows it in the site's own time zone).
+ */
+export function scheduledDateGmt(
+  settings: Pick<WordPressSettings, 'scheduleInWordPress'>,
+  scheduledAt: string | undefined,
+  now: Date,
+): string | undefined {
+  if (!settings.scheduleInWordPress || scheduledAt === undefined) return undefined;
+  const at = Date.parse(scheduledAt);
+  if (!Number.isFinite(at) || at <= now.getTime() + FUTURE_MARGIN_MS) return undefined;
+  return new Date(at).toISOString().slice(0, 19);
 }
 
 /**
@@ -55,7 +88,7 @@ async function findCarrying(ctx: WordPressContext, term: string, attribute: stri
     context: 'edit',
     per_page: '20',
     orderby: 'date',
-    _fields: 'id,link,status,content',
+    _fields: 'id,link,status,slug,permalink_template,content',
   });
   const response = await callWordPress(ctx, {
     method: 'GET',
@@ -84,7 +117,7 @@ async function findById(ctx: WordPressContext, id: string): Promise<Post | undef
     ctx,
     {
       method: 'GET',
-      path: `/posts/${id}?context=edit&_fields=id,link,status`,
+      path: `/posts/${id}?context=edit&_fields=id,link,status,slug,permalink_template`,
       creates: false,
       action: 'read the post',
     },
@@ -117,16 +150,22 @@ async function publishPost(ctx: PublishContext<WordPressSettings>) {
   const article = renderArticle(ctx.source, (id) => uploaded[id]?.url ?? '');
   const first = images[0] ? uploaded[images[0].mediaId] : undefined;
   const settings = ctx.settings;
+  const terms = await resolvePostTerms(ctx, progress);
   const fields = {
     title: article.title,
     content: wordpressContent(article.html, { updateId: ctx.source.updateId, idempotencyKey: key }),
     excerpt: article.excerpt,
-    ...(settings.categories.length ? { categories: settings.categories } : {}),
-    ...(settings.tags.length ? { tags: settings.tags } : {}),
+    ...(terms.categories.length ? { categories: terms.categories } : {}),
+    ...(terms.tags.length || (settings.tagsFromUpdate && ctx.source.tags !== undefined) ? { tags: terms.tags } : {}),
     ...(first ? { featured_media: first.id } : {}),
   };
-  // A correction: the update already has a post, so it is changed in place and keeps its address and status.
+  // Scheduled in WordPress: a `future` post that WordPress makes public at date_gmt (a draft stays a draft).
+  const dateGmt = scheduledDateGmt(settings, ctx.source.scheduledAt, ctx.now());
+  const status = settings.status === 'draft' ? 'draft' : dateGmt ? 'future' : 'publish';
+  // A correction: the update already has a post, so it is changed in place and keeps its address and status,
+  // except that a post still waiting for its time takes this publication's time (or goes out now).
   const earlier = await findByUpdate(ctx, ctx.source.updateId);
+  const timing = dateGmt ? { status, date_gmt: dateGmt } : { status, date_gmt: ctx.now().toISOString().slice(0, 19) };
   await progress.update({ postRequested: true });
   const response = earlier
     ? await callWordPress(ctx, {
@@ -134,20 +173,21 @@ async function publishPost(ctx: PublishContext<WordPressSettings>) {
         path: `/posts/${earlier.id}`,
         creates: true,
         action: 'update the post',
-        json: fields,
+        json: { ...fields, ...(earlier.status === 'future' && status !== 'draft' ? timing : {}) },
       })
     : await callWordPress(ctx, {
         method: 'POST',
         path: '/posts',
         creates: true,
         action: 'create the post',
-        json: { ...fields, slug: article.slug, status: settings.status },
+        json: { ...fields, slug: article.slug, status, ...(dateGmt ? { date_gmt: dateGmt } : {}) },
       });
   const post = await readAnswer(response, Post, true);
-  await progress.update({ post: { id: post.id, link: post.link } });
+  await progress.update({ post: { id: post.id, link: postAddress(post) } });
   ctx.logger.info(earlier ? 'Updated a WordPress post' : 'Published to WordPress', {
     postId: post.id,
     status: post.status,
+    ...(dateGmt ? { publishesAt: dateGmt } : {}),
     images: images.length,
   });
   return published(post);
@@ -206,6 +246,8 @@ export function createWordPressAdapter(): ChannelAdapter<WordPressSettings> {
     },
 
     publish: (_post, ctx) => publishPost(ctx),
+
+    publishesAtScheduledTime: (settings) => settings.scheduleInWordPress,
 
     async lookup(ref, ctx): Promise<RemoteState> {
       const post =

@@ -40,9 +40,19 @@ export function FieldInput({
     return (
       <div className="field">
         <label className="channel-option">
-          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={value === true}
+            aria-describedby={field.hint ? hintId : undefined}
+            onChange={(e) => onChange(e.target.checked)}
+          />
           {field.label}
         </label>
+        {field.hint && (
+          <p id={hintId} className="hint">
+            {field.hint}
+          </p>
+        )}
       </div>
     );
   }
@@ -251,7 +261,12 @@ export function ConnectChannelForm({ kinds, onDone }: { kinds: ChannelKindInfo[]
         <FieldInput
           key={`${kind}:${f.name}`}
           field={f}
-          value={raw[f.name] ?? (f.defaultValue === undefined ? undefined : String(f.defaultValue))}
+          value={
+            raw[f.name] ??
+            (f.defaultValue === undefined || typeof f.defaultValue === 'boolean'
+              ? f.defaultValue
+              : String(f.defaultValue))
+          }
           error={errors[f.name]}
           onChange={(v) => setRaw((r) => ({ ...r, [f.name]: v }))}
         />

@@ -112,7 +112,8 @@ export function settingsValues(
   for (const f of fields) {
     const v = raw[f.name];
     if (f.type === 'checkbox') {
-      values[f.name] = v === true;
+      // Untouched, a checkbox keeps the schema's default (a setting that is on unless turned off stays on).
+      values[f.name] = typeof v === 'boolean' ? v : f.defaultValue === true;
       continue;
     }
     if (f.type === 'choices') {

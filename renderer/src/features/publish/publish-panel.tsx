@@ -5,10 +5,18 @@ import { useClient } from '../../client-context.tsx';
 import { formatLondon } from '../../format-time.ts';
 import { hrefFor } from '../../router.ts';
 import { londonParts, londonToUtc } from './london-time.ts';
+import { publishedTargets } from './corrections.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { useReview } from '../review/use-review.ts';
 
-type Plan = { targetIds: string[]; names: string[]; scheduledAt?: string; urgentReason?: string };
+type Plan = {
+  targetIds: string[];
+  names: string[];
+  scheduledAt?: string;
+  urgentReason?: string;
+  /** A correction of what these channels already published. */
+  correction?: boolean;
+};
 
 /**
  * "Publish…": choose connected channels, now or at a UK time, confirm, and
@@ -35,6 +43,13 @@ export function PublishPanel({
   const [reason, setReason] = useState('');
   const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
   const [chosen, setChosen] = useState<string[]>([]);
+  const earlier = useQuery({
+    queryKey: ['queue', 'list', 'update', updateId],
+    queryFn: () => client.call('queue.list', { updateId, limit: 200 }),
+  });
+  const publishedTo = publishedTargets(earlier.data?.items ?? [], targets.data ?? []);
+  const revision = approval.data?.revision;
+  const changedSince = revision !== undefined && publishedTo.some((t) => t.revision < revision);
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const tomorrow = londonParts(new Date(Date.now() + 86_400_000));
   const [date, setDate] = useState(tomorrow.date);
@@ -58,11 +73,11 @@ export function PublishPanel({
     },
   });
 
-  const review = () => {
+  const review = (ids: readonly string[] = chosen, correction = false) => {
     setProblem(null);
     publish.reset();
     const list = targets.data ?? [];
-    const picked = list.filter((t) => chosen.includes(t.id));
+    const picked = list.filter((t) => ids.includes(t.id));
     if (picked.length === 0) return setProblem('Choose at least one channel to publish to.');
     let scheduledAt: string | undefined;
     if (when === 'later') {
@@ -87,7 +102,15 @@ export function PublishPanel({
       names: picked.map((t) => t.name),
       ...(scheduledAt ? { scheduledAt } : {}),
       ...(goesUrgently ? { urgentReason: reason.trim() } : {}),
+      ...(correction ? { correction } : {}),
     });
+  };
+
+  /** "Publish correction…": the channels that already have this update, with this version, now or at the chosen time. */
+  const reviewCorrection = () => {
+    const ids = publishedTo.map((t) => t.id);
+    setChosen(ids);
+    review(ids, true);
   };
 
   return (
@@ -105,6 +128,21 @@ export function PublishPanel({
         <p>
           No channels are connected yet. <a href={hrefFor({ page: 'channels' })}>Connect a channel</a> first.
         </p>
+      )}
+      {publishedTo.length > 0 && (
+        <div className="publish-correction">
+          <p>
+            Already published to {publishedTo.map((t) => `${t.name} (version ${t.revision})`).join(', ')}.{' '}
+            {changedSince
+              ? 'Publish this version there as a correction: a website page or WordPress post is changed in place and keeps its address; other channels send it again as a new post or email.'
+              : 'This version is the one published there.'}
+          </p>
+          {changedSince && !plan && (
+            <button type="button" className="button primary" onClick={reviewCorrection}>
+              Publish correction…
+            </button>
+          )}
+        </div>
       )}
       {targets.data && targets.data.length > 0 && (
         <>
@@ -171,7 +209,7 @@ export function PublishPanel({
             </fieldset>
           )}
           {!plan && (
-            <button type="button" className="button primary" onClick={review}>
+            <button type="button" className="button primary" onClick={() => review()}>
               Publish…
             </button>
           )}
@@ -185,8 +223,9 @@ export function PublishPanel({
       {plan && (
         <div className="confirm" role="group" aria-label="Confirm publishing">
           <p>
-            <strong>“{title.trim() || 'Untitled update'}”</strong> will be sent{' '}
-            {plan.scheduledAt ? `at ${formatLondon(plan.scheduledAt)} (UK time)` : 'now'} to:
+            <strong>“{title.trim() || 'Untitled update'}”</strong> will be {plan.correction ? 'corrected' : 'sent'}{' '}
+            {plan.scheduledAt ? `at ${formatLondon(plan.scheduledAt)} (UK time)` : 'now'}{' '}
+            {plan.correction ? 'on' : 'to'}:
           </p>
           {plan.urgentReason !== undefined && (
             <p className="urgent-flag">
@@ -204,7 +243,7 @@ export function PublishPanel({
             disabled={publish.isPending}
             onClick={() => publish.mutate(plan)}
           >
-            {plan.scheduledAt ? 'Confirm schedule' : 'Confirm and send'}
+            {plan.scheduledAt ? 'Confirm schedule' : plan.correction ? 'Confirm correction' : 'Confirm and send'}
           </button>{' '}
           <button type="button" className="button" disabled={publish.isPending} onClick={() => setPlan(null)}>
             Back

@@ -6,8 +6,12 @@ import { DELIVERY_LOOK } from './delivery-chip.tsx';
 
 type Action = { type: 'cancel' } | { type: 'retry' } | { type: 'sent'; url: string } | { type: 'send_again' };
 
-/** The person's actions on one delivery, only those its status allows, each with its result. */
-export function DeliveryActions({ delivery }: { delivery: Delivery }) {
+/**
+ * The person's actions on one delivery, only those its status allows, each with its result.
+ * A delivery already delivered while its publication's time is still ahead went to a channel
+ * that publishes at that time itself (a WordPress scheduled post): it can still be cancelled.
+ */
+export function DeliveryActions({ delivery, scheduledAt }: { delivery: Delivery; scheduledAt?: string | null }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [url, setUrl] = useState('');
@@ -28,7 +32,10 @@ export function DeliveryActions({ delivery }: { delivery: Delivery }) {
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['queue', 'get', delivery.publicationId] }),
   });
-  const canCancel = delivery.status === 'scheduled' || delivery.status === 'queued' || delivery.status === 'retry_wait';
+  const waitingThere =
+    delivery.status === 'delivered' && typeof scheduledAt === 'string' && Date.parse(scheduledAt) > Date.now();
+  const canCancel =
+    delivery.status === 'scheduled' || delivery.status === 'queued' || delivery.status === 'retry_wait' || waitingThere;
   const canRetry = delivery.status === 'failed' || delivery.status === 'needs_reauth';
   const name = delivery.targetName;
 
@@ -41,7 +48,7 @@ export function DeliveryActions({ delivery }: { delivery: Delivery }) {
           disabled={act.isPending}
           onClick={() => act.mutate({ type: 'cancel' })}
         >
-          Cancel {name}
+          {waitingThere ? `Cancel ${name} (take it off the schedule there)` : `Cancel ${name}`}
         </button>
       )}
       {canRetry && (

@@ -50,6 +50,11 @@ function timelineOf(detail: PublicationDetail, delivery: Delivery): Entry[] {
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** Delivered before its publication's time: it went to a channel that publishes at that time itself (WordPress). */
+function waitsOnChannel(detail: PublicationDetail, delivery: Delivery): boolean {
+  return delivery.status === 'delivered' && detail.scheduledAt !== null && Date.parse(detail.scheduledAt) > Date.now();
+}
+
 function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; delivery: Delivery }) {
   const link = safeHttpUrl(delivery.externalUrl);
   const headingId = `delivery-${delivery.id}`;
@@ -65,7 +70,9 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
       </h2>
       {link && delivery.retractedAt === null && (
         <p>
-          Published at{' '}
+          {waitsOnChannel(detail, delivery) && detail.scheduledAt
+            ? `Waiting on ${delivery.targetName}, which publishes it at ${formatLondon(detail.scheduledAt)} (UK time), at `
+            : 'Published at '}
           <a href={link} target="_blank" rel="noopener noreferrer">
             {link}
           </a>
@@ -96,7 +103,7 @@ function DeliveryCard({ detail, delivery }: { detail: PublicationDetail; deliver
       {delivery.targetKind === 'email.smtp' && (
         <EmailSendPanel deliveryId={delivery.id} targetName={delivery.targetName} />
       )}
-      <DeliveryActions delivery={delivery} />
+      <DeliveryActions delivery={delivery} scheduledAt={detail.scheduledAt} />
       <RetractAction delivery={delivery} title={detail.title} />
       <h3>Timeline (UK time)</h3>
       <ol className="timeline" aria-label={`Timeline for ${delivery.targetName}`}>
