@@ -127,6 +127,8 @@ describe('delivery notifications in the desktop app (startDesktop with the real 
       mainDir: resolve('/opt/town-crier/out/main'),
       platform: 'linux',
       logSink: () => undefined,
+      // The worker in this thread: the built thread entry is not beside this test's made-up main folder.
+      workerInProcess: true,
     });
     if (run.status !== 'running') throw new Error(`did not start: ${JSON.stringify(run)}`);
     const core = await signedIn(run.core);
