@@ -5,6 +5,7 @@ import { useClient } from '../../client-context.tsx';
 import { hrefFor } from '../../router.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { CommentThread } from './comment-thread.tsx';
+import { TagsField } from './tags-field.tsx';
 import { useReview } from './use-review.ts';
 
 /** The approval state as a short sentence, with who did what. */
@@ -76,6 +77,7 @@ export function ReviewPanel({
       <p className={`review-state review-state-${r.state}`}>
         <strong>{REVIEW_STATE_LABELS[r.state]}.</strong> {reviewSummary(r)}
       </p>
+      <TagsField review={r} />
       {r.can.approve && (
         <p>
           <a className="button primary" href={hrefFor({ page: 'review', id: updateId })}>
