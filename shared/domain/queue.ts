@@ -261,6 +261,10 @@ export const ChannelSecretInfo = z.object({
   label: z.string(),
   hint: z.string(),
   maxLength: z.number().int().positive(),
+  /** May be left empty. */
+  optional: z.boolean().default(false),
+  /** Asked for in a multi-line box (a PEM key). */
+  multiline: z.boolean().default(false),
 });
 export type ChannelSecretInfo = z.infer<typeof ChannelSecretInfo>;
 
@@ -269,7 +273,7 @@ export const ChannelKindInfo = z.object({
   displayName: z.string(),
   /** The adapter's settings schema as JSON Schema (the input side: fields with defaults are optional). */
   settingsSchema: z.record(z.string(), z.unknown()),
-  /** The secrets "Connect a channel" asks for, as password fields; all are required. */
+  /** The secrets "Connect a channel" asks for, as password fields; required unless `optional`. */
   secrets: z.array(ChannelSecretInfo),
   /** Whose content rules it follows ('website' for a website); null for a channel that takes the master. */
   contentKind: z.string().nullable(),

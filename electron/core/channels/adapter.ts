@@ -88,6 +88,10 @@ export type ChannelSecretSpec = {
   readonly hint: string;
   /** Longest value accepted (default 2,000 characters). */
   readonly maxLength?: number;
+  /** May be left empty (an SMTP relay that needs no sign-in; no DKIM). Required unless said. */
+  readonly optional?: boolean;
+  /** Several lines (a PEM key): line breaks are kept, other control characters still refused. */
+  readonly multiline?: boolean;
 };
 
 /**

@@ -69,11 +69,13 @@ export function checkSecrets(adapter: ChannelAdapter, given: Record<string, stri
   const values = new Map<string, string>();
   for (const spec of specs) {
     const field = `secrets.${spec.name}`;
-    const value = (given[spec.name] ?? '').trim();
+    const raw = given[spec.name] ?? '';
+    const value = (spec.multiline ? raw.replace(/\r\n?/g, '\n') : raw).trim();
+    if (value === '' && spec.optional) continue;
     if (value === '') throw invalid(field, `Enter the ${spec.label.toLowerCase()}.`);
     const max = spec.maxLength ?? DEFAULT_SECRET_MAX;
     if (value.length > max) throw invalid(field, `The ${spec.label.toLowerCase()} is longer than ${max} characters.`);
-    if (CONTROL.test(value)) {
+    if (CONTROL.test(spec.multiline ? value.replace(/\n/g, '') : value)) {
       throw invalid(
         field,
         `The ${spec.label.toLowerCase()} contains a control character (a line break or tab, perhaps from copying). Paste it again.`,
@@ -297,6 +299,7 @@ export function createChannelTargets(deps: ChannelTargetsDeps) {
         throw invalid('secrets', `${adapter.displayName} channels need no passwords or tokens.`);
       }
       const values = checkSecrets(adapter, input.secrets);
+      if (values.size === 0) throw invalid('secrets', 'Enter the new password, token or key to store.');
       const time = now().toISOString();
       await db.transaction(async (tx) => {
         // New credentials: a refusal before now no longer counts against the card, nor does the last test.

@@ -65,6 +65,8 @@ export function createQueueHandlers(deps: QueueHandlerDeps): HandlersFor<keyof t
           label: s.label,
           hint: s.hint,
           maxLength: s.maxLength ?? 2000,
+          optional: s.optional === true,
+          multiline: s.multiline === true,
         })),
         contentKind: adapter.limits.contentKind,
         canRetract: adapter.retract !== undefined,

@@ -76,9 +76,64 @@ describe.each(ENGINES)('channels: secrets, test, reconnect, disconnect on $engin
     expect(secretsOf('social.bluesky')).toEqual(['app_password']);
     expect(secretsOf('website.wordpress')).toEqual(['app_password']);
     expect(secretsOf('website.static')).toEqual([]);
+    expect(secretsOf('email.smtp')).toEqual(['password', 'dkim-key']);
     const mastodon = kinds.find((k) => k.kind === 'social.mastodon')?.secrets[0];
     expect(mastodon?.label).toBe('Access token');
     expect(mastodon?.hint).toMatch(/Preferences/);
+  });
+
+  it('email: the SMTP password and the DKIM key may be left empty; a PEM key keeps its lines, nothing else may break a line', async () => {
+    const h = await open();
+    const kinds = await callOk(h.core, 'channels.kinds', {});
+    const email = kinds.find((k) => k.kind === 'email.smtp')?.secrets;
+    expect(email?.map((s) => [s.name, s.optional, s.multiline])).toEqual([
+      ['password', true, false],
+      ['dkim-key', true, true],
+    ]);
+    const list = await callOk(h.core, 'email.lists.create', { name: 'Roads' });
+    const settings = {
+      host: '127.0.0.1',
+      port: 2525,
+      security: 'none',
+      fromName: 'Borsetshire Council',
+      fromAddress: 'news@borsetshire.example.gov.uk',
+      listIds: [list.id],
+    };
+    // A relay that needs no sign-in: nothing to store.
+    const openRelay = await callOk(h.core, 'channels.create', {
+      kind: 'email.smtp',
+      name: 'Open relay',
+      settings,
+      secrets: {},
+    });
+    expect(await h.core.services.secrets.get(`channel.${openRelay.id}.password`)).toBeUndefined();
+
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\r\nBKcwggSjAgEAAoIBAQC7\r\n-----END PRIVATE KEY-----\r\n';
+    const signed = await callOk(h.core, 'channels.create', {
+      kind: 'email.smtp',
+      name: 'Signed relay',
+      settings: { ...settings, user: 'crier', dkimDomain: 'borsetshire.example.gov.uk', dkimSelector: 'crier' },
+      secrets: { password: 'relay-SECRET-91b2', 'dkim-key': pem },
+    });
+    expect(await h.core.services.secrets.get(`channel.${signed.id}.password`)).toBe('relay-SECRET-91b2');
+    // Line endings become \n; the key is stored whole.
+    expect(await h.core.services.secrets.get(`channel.${signed.id}.dkim-key`)).toBe(pem.replace(/\r\n/g, '\n').trim());
+    expect(JSON.stringify(signed)).not.toContain('relay-SECRET');
+
+    // A password with a line break (copied with it) is refused, naming the field and not the value.
+    const broken = await callError(h.core, 'channels.create', {
+      kind: 'email.smtp',
+      name: 'Broken',
+      settings,
+      secrets: { password: 'relay\nSECRET' },
+    });
+    expect(broken).toMatchObject({ code: 'invalid_input', field: 'secrets.password' });
+    expect(broken.message).not.toContain('SECRET');
+    // Replace credentials with nothing in it is refused rather than "saved".
+    const empty = await callError(h.core, 'channels.setSecrets', { targetId: signed.id, secrets: {} });
+    expect(empty).toMatchObject({ code: 'invalid_input', field: 'secrets' });
+    expect(await h.core.services.secrets.get(`channel.${signed.id}.password`)).toBe('relay-SECRET-91b2');
   });
 
   it('connects Mastodon with its token, tests the connection, and the token never leaks', async () => {

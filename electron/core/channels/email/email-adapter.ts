@@ -14,7 +14,7 @@ import {
 import { tokenSigner } from '../../email/unsubscribe-token.ts';
 import { runFanoutPass, type PassOutcome } from './fanout.ts';
 import { mediaIdsOf } from '../../../../shared/content/images.ts';
-import type { ChannelMedia } from '../adapter.ts';
+import type { ChannelMedia, ChannelSecretSpec } from '../adapter.ts';
 import {
   buildSharedMessage,
   contentIdFor,
@@ -225,6 +225,25 @@ async function dkimSignerFor(settings: EmailSettings, pem: string | undefined): 
   });
 }
 
+/** What "Connect a channel" asks for an SMTP relay: both may be left empty. */
+export const EMAIL_SECRETS = [
+  {
+    name: 'password',
+    label: 'SMTP password',
+    hint: 'The password of the SMTP user name above (for Microsoft 365 or Amazon SES, the SMTP credentials the relay gives you). Leave it empty if the relay needs no sign-in.',
+    maxLength: 500,
+    optional: true,
+  },
+  {
+    name: 'dkim-key',
+    label: 'DKIM private key',
+    hint: 'Only with DKIM signing: the private key, as PEM text from "-----BEGIN PRIVATE KEY-----" to its END line. Its public half is published in DNS at <selector>._domainkey.<domain>.',
+    maxLength: 10_000,
+    optional: true,
+    multiline: true,
+  },
+] as const satisfies readonly ChannelSecretSpec[];
+
 export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAdapter<EmailSettings> {
   const deferBaseMs = options.deferBaseMs ?? 60_000;
   return {
@@ -232,6 +251,7 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
     displayName: 'Email (SMTP)',
     settingsSchema: EmailSettings as unknown as z.ZodType<EmailSettings>,
     limits: { contentKind: 'email' },
+    secrets: EMAIL_SECRETS,
     // The queue may run it again at any time: the recipients table makes a repeat send only what is left.
     sendLimits: { concurrency: 1, burst: 1, perSecond: 1 },
     idempotent: true,

@@ -29,7 +29,10 @@ export function SecretFields({
         const error = errors[`secrets.${s.name}`];
         return (
           <div className="field" key={s.name}>
-            <label htmlFor={id}>{s.label}</label>
+            <label htmlFor={id}>
+              {s.label}
+              {s.optional ? ' (optional)' : ''}
+            </label>
             <p id={`${id}-hint`} className="hint">
               {s.hint}
             </p>
@@ -38,18 +41,33 @@ export function SecretFields({
                 {s.label}: {error}
               </p>
             )}
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              spellCheck={false}
-              maxLength={s.maxLength}
-              value={values[s.name] ?? ''}
-              required
-              aria-invalid={error ? true : undefined}
-              aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
-              onChange={(e) => onChange(s.name, e.target.value)}
-            />
+            {s.multiline ? (
+              <textarea
+                id={id}
+                rows={6}
+                spellCheck={false}
+                autoComplete="off"
+                maxLength={s.maxLength}
+                value={values[s.name] ?? ''}
+                required={!s.optional}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+                onChange={(e) => onChange(s.name, e.target.value)}
+              />
+            ) : (
+              <input
+                id={id}
+                type="password"
+                autoComplete="new-password"
+                spellCheck={false}
+                maxLength={s.maxLength}
+                value={values[s.name] ?? ''}
+                required={!s.optional}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+                onChange={(e) => onChange(s.name, e.target.value)}
+              />
+            )}
           </div>
         );
       })}
@@ -64,7 +82,7 @@ export function missingSecrets(
 ): Record<string, string> {
   return Object.fromEntries(
     secrets
-      .filter((s) => (values[s.name] ?? '').trim() === '')
+      .filter((s) => !s.optional && (values[s.name] ?? '').trim() === '')
       .map((s) => [`secrets.${s.name}`, `Enter the ${s.label.toLowerCase()}.`]),
   );
 }
