@@ -57,10 +57,24 @@ export const EmailSettings = z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'The relay host must be a host name or IP address'),
-    port: z.number().int().min(1).max(65535).default(587),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(587)
+      .meta({ title: 'Port', description: '587 for STARTTLS (the usual), 465 for TLS.' }),
     /** starttls (port 587), tls (port 465), or none (only to a relay on this machine). */
-    security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
-    user: z.string().trim().max(200).optional(),
+    security: z
+      .enum(['starttls', 'tls', 'none'])
+      .default('starttls')
+      .meta({ title: 'Security', description: 'starttls or tls; none only for a relay on this computer.' }),
+    user: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .meta({ title: 'SMTP user name', description: 'Leave empty if the relay needs no sign-in.' }),
     fromName: oneLine('the from name', 120),
     fromAddress: address('The from address'),
     replyTo: address('The reply-to address').optional(),
@@ -77,21 +91,40 @@ export const EmailSettings = z
       }),
     /** mailto: address for List-Unsubscribe (RFC 2369), beside the https link. */
     unsubscribeMailto: address('The unsubscribe mailbox').optional(),
-    messagesPerSecond: z.number().positive().max(10_000).default(20),
-    maxConnections: z.number().int().min(1).max(50).default(4),
+    messagesPerSecond: z
+      .number()
+      .positive()
+      .max(10_000)
+      .default(20)
+      .meta({
+        title: 'Messages per second',
+        description: 'The most the relay allows (Amazon SES and Microsoft 365 set one).',
+      }),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(4)
+      .meta({ title: 'Max connections', description: 'Connections to the relay at once.' }),
     /** Pause the send when this share of the last 200 messages was refused or deferred. */
-    errorRateThreshold: z.number().min(0.05).max(1).default(0.5),
+    errorRateThreshold: z.number().min(0.05).max(1).default(0.5).meta({
+      title: 'Error rate threshold',
+      description: 'Pause the send when this share of the last 200 messages is refused or deferred (0.5 is half).',
+    }),
     /** DKIM signing (optional): the signing domain and selector; the private key is the channel secret `dkim-key`. */
     dkimDomain: z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9.-]{1,253}$/, 'The DKIM domain must be a domain name')
-      .optional(),
+      .optional()
+      .meta({ title: 'DKIM domain', description: 'Only to sign with DKIM: the domain of the from address.' }),
     dkimSelector: z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9._-]{1,63}$/, 'The DKIM selector is letters, digits, ".", "_" and "-"')
-      .optional(),
+      .optional()
+      .meta({ title: 'DKIM selector', description: 'The selector of the DKIM record in DNS.' }),
   })
   .refine((s) => (s.dkimDomain === undefined) === (s.dkimSelector === undefined), {
     message: 'DKIM needs both a domain and a selector',
