@@ -29,6 +29,7 @@ import { createLogger } from '../electron/core/logging/logger.ts';
 import { openNodeStores } from '../electron/hosts/node-core.ts';
 import { startSmtpSink } from '../tests/support/smtp-sink.ts';
 import { startWorkerProcess } from '../tests/integration/queue/worker-process.ts';
+import { benchPeople } from './bench-people.ts';
 
 const CLOCK_TICKS = 100;
 
@@ -165,23 +166,7 @@ export async function runEmailBench(argv: string[]): Promise<void> {
         repo.mergeInto(tx, list.id, people, { source: 'bench', at: new Date().toISOString() }),
       );
     }
-    // Every method needs a signed-in person, and only an approved version is published: an admin writes it,
-    // a second person approves it (set up before the clock starts).
-    const setup = await core.call('auth.setup', {
-      name: 'Bench Admin',
-      email: 'bench.admin@example.gov.uk',
-      password: 'a long bench password',
-    });
-    if (!setup.ok) throw new Error(`auth.setup: ${setup.error.message}`);
-    const session = (setup.value as { token: string }).token;
-    const call = async <T>(method: string, input: unknown, as = session): Promise<T> => {
-      const r = await core.call(method, input, { session: as });
-      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-      return r.value as T;
-    };
-    const approver = { email: 'bench.approver@example.gov.uk', password: 'another long bench password' };
-    await call('people.create', { name: 'Bench Approver', roles: ['approver'], ...approver });
-    const approverSession = (await call<{ token: string }>('auth.signIn', approver)).token;
+    const { call, approverSession } = await benchPeople(core);
     const target = await call<{ id: string }>('channels.create', {
       kind: 'email.smtp',
       name: 'Everyone',

@@ -29,6 +29,7 @@ import { startWorkerProcess } from '../tests/integration/queue/worker-process.ts
 import { createFreshDatabase, startThrowawayPostgres, type ThrowawayPostgres } from '../tests/support/postgres.ts';
 import { seedPublications } from '../tests/support/queue-seed.ts';
 import { channelAdapters, INSTANT_KIND } from './instant-channel.ts';
+import { benchPeople } from './bench-people.ts';
 
 const CLOCK_TICKS = 100;
 const INSTANT_MODULE = resolve(import.meta.dirname, 'instant-channel.ts');
@@ -114,22 +115,7 @@ async function benchEngine(engine: Engine, publications: number, targetCount: nu
     channels: createChannelRegistry([...BUILT_IN_CHANNEL_ADAPTERS, ...channelAdapters]),
   });
   try {
-    // Only an approved version is published: an admin writes it, a second person approves it.
-    const setup = await core.call('auth.setup', {
-      name: 'Bench Admin',
-      email: 'bench.admin@example.gov.uk',
-      password: 'a long bench password',
-    });
-    if (!setup.ok) throw new Error(`auth.setup: ${setup.error.message}`);
-    const session = (setup.value as { token: string }).token;
-    const call = async <T>(method: string, input: unknown, as = session): Promise<T> => {
-      const r = await core.call(method, input, { session: as });
-      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-      return r.value as T;
-    };
-    const approver = { email: 'bench.approver@example.gov.uk', password: 'another long bench password' };
-    await call('people.create', { name: 'Bench Approver', roles: ['approver'], ...approver });
-    const approverSession = (await call<{ token: string }>('auth.signIn', approver)).token;
+    const { call, approverSession } = await benchPeople(core);
     const targets: { id: string }[] = [];
     for (let i = 0; i < targetCount; i++) {
       targets.push(await call('channels.create', { kind: INSTANT_KIND, name: `Account ${i + 1}`, settings: {} }));
