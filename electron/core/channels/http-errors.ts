@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { ChannelError } from './adapter.ts';
 
 /**
@@ -101,4 +102,32 @@ export function classifyHttpStatus(
     return ChannelError.retryable(`${channel} ${what}${said}.`, retryAfterMs(headers, nowMs));
   }
   return ChannelError.rejected(`${channel} refused the update (HTTP ${status})${said}.`);
+}
+
+/**
+ * Reads a JSON success body through `schema`. A body that cannot be read
+ * after a call that creates something is an unknown outcome (it probably went
+ * out); after anything else it is worth another try.
+ */
+export async function readJsonAnswer<T>(
+  response: Response,
+  schema: z.ZodType<T>,
+  creates: boolean,
+  channel: string,
+): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = await response.json();
+  } catch (error) {
+    throw unreadableAnswer(channel, creates, error);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw unreadableAnswer(channel, creates, parsed.error);
+  return parsed.data;
+}
+
+function unreadableAnswer(channel: string, creates: boolean, cause: unknown): ChannelError {
+  return creates
+    ? ChannelError.unknownOutcome(`${channel} accepted the post but its answer could not be read.`, { cause })
+    : ChannelError.retryable(`${channel} sent an answer Town Crier could not read.`, undefined, { cause });
 }

@@ -91,15 +91,10 @@ export const EmailSettings = z
       }),
     /** mailto: address for List-Unsubscribe (RFC 2369), beside the https link. */
     unsubscribeMailto: address('The unsubscribe mailbox').optional(),
-    messagesPerSecond: z
-      .number()
-      .positive()
-      .max(10_000)
-      .default(20)
-      .meta({
-        title: 'Messages per second',
-        description: 'The most the relay allows (Amazon SES and Microsoft 365 set one).',
-      }),
+    messagesPerSecond: z.number().positive().max(10_000).default(20).meta({
+      title: 'Messages per second',
+      description: 'The most the relay allows (Amazon SES and Microsoft 365 set one).',
+    }),
     maxConnections: z
       .number()
       .int()

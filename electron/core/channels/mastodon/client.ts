@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readJsonAnswer } from '../http-errors.ts';
 import { ChannelError, type ChannelContext } from '../adapter.ts';
 import { MASTODON, mastodonFetchError, mastodonHttpError } from './errors.ts';
 import { ACCESS_TOKEN_SECRET, type MastodonSettings } from './settings.ts';
@@ -73,27 +74,9 @@ export async function callMastodon(ctx: MastodonContext, call: MastodonCall): Pr
   return response;
 }
 
-/**
- * Reads a success body through `schema`. A body that cannot be read after a
- * call that creates something is an unknown outcome (it probably went out);
- * after a read it is worth another try.
- */
-export async function readAnswer<T>(response: Response, schema: z.ZodType<T>, creates: boolean): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await response.json();
-  } catch (error) {
-    throw answerError(creates, error);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw answerError(creates, parsed.error);
-  return parsed.data;
-}
-
-function answerError(creates: boolean, cause: unknown): ChannelError {
-  return creates
-    ? ChannelError.unknownOutcome(`${MASTODON} accepted the post but its answer could not be read.`, { cause })
-    : ChannelError.retryable(`${MASTODON} sent an answer Town Crier could not read.`, undefined, { cause });
+/** Reads a success body through `schema` (see `readJsonAnswer`). */
+export function readAnswer<T>(response: Response, schema: z.ZodType<T>, creates: boolean): Promise<T> {
+  return readJsonAnswer(response, schema, creates, MASTODON);
 }
 
 /** `@name@instance`, the way people write a Mastodon account. */

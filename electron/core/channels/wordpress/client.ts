@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readJsonAnswer } from '../http-errors.ts';
 import { ChannelError, type ChannelContext } from '../adapter.ts';
 import { WORDPRESS, wordpressFetchError, wordpressHttpError } from './errors.ts';
 import { APP_PASSWORD_SECRET, type WordPressSettings } from './settings.ts';
@@ -101,25 +102,7 @@ export async function callWordPress(
   throw await wordpressHttpError(response, call.action, ctx.now().getTime());
 }
 
-/**
- * Reads a success body through `schema`. A body that cannot be read after a
- * call that creates something is an unknown outcome (it probably went out);
- * after anything else it is worth another try.
- */
-export async function readAnswer<T>(response: Response, schema: z.ZodType<T>, creates: boolean): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await response.json();
-  } catch (error) {
-    throw answerError(creates, error);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw answerError(creates, parsed.error);
-  return parsed.data;
-}
-
-function answerError(creates: boolean, cause: unknown): ChannelError {
-  return creates
-    ? ChannelError.unknownOutcome(`${WORDPRESS} accepted the post but its answer could not be read.`, { cause })
-    : ChannelError.retryable(`${WORDPRESS} sent an answer Town Crier could not read.`, undefined, { cause });
+/** Reads a success body through `schema` (see `readJsonAnswer`). */
+export function readAnswer<T>(response: Response, schema: z.ZodType<T>, creates: boolean): Promise<T> {
+  return readJsonAnswer(response, schema, creates, WORDPRESS);
 }
