@@ -109,7 +109,7 @@ export function createQueueRepository(db: SqlExecutor) {
       options: { includeDisconnected?: boolean } = {},
     ): Promise<{ target: ChannelTarget; stored: StoredHealth }[]> {
       const rows = await db.all(
-        `SELECT t.id, t.kind, t.name, t.settings_json, t.created_at, t.updated_at, t.disconnected_at,
+        `SELECT t.id, t.kind, t.name, t.settings_json, t.known_limits_json, t.created_at, t.updated_at, t.disconnected_at,
            t.last_test_at, t.last_test_ok, t.last_test_message,
            (SELECT count(*) FROM deliveries d WHERE d.target_id = t.id AND d.status = 'needs_reauth') AS waiting,
            (SELECT max(h.at) FROM delivery_history h JOIN deliveries d ON d.id = h.delivery_id
