@@ -223,14 +223,14 @@ describe('an abandoned upload', () => {
 
 describe('uploaded CSV import at scale', () => {
   it(
-    '200,000 rows with 1% bad, in 1 MB parts through core.call: the same report as the path import',
+    '50,000 rows with 1% bad, in parts through core.call: the same report as the path import (200,000 rows and memory: import-200k.test.ts)',
     {
-      timeout: 900_000,
+      timeout: 300_000,
     },
     async () => {
       const scope = createScope();
       try {
-        const text = csvOf(200_000);
+        const text = csvOf(50_000);
         const a = await openTestCore(scope, await location(scope, 'sqlite'));
         const b = await openTestCore(scope, await location(scope, 'sqlite'));
         const file = join(scope.tempDir(), 'people.csv');
@@ -244,8 +244,8 @@ describe('uploaded CSV import at scale', () => {
           consentAt: '2026-11-01T00:00:00.000Z',
         });
         const uploaded = await upload(b.core, listB.id, text, 500_000);
-        expect(byPath.rows).toBe(200_000);
-        expect(byPath.badRows).toBe(2_000);
+        expect(byPath.rows).toBe(50_000);
+        expect(byPath.badRows).toBe(500);
         expect(byPath.problemsNotListed).toBe(0);
         expect({ ...uploaded, listId: 'x' }).toEqual({ ...byPath, listId: 'x' });
         expect(await b.db.one('SELECT count(*) AS n FROM subscribers')).toEqual({ n: uploaded.added });
