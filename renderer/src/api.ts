@@ -119,7 +119,17 @@ export function httpTransport(
         delay = 500;
         await readEventStream(res.body, (name, data) => {
           const payload: unknown = JSON.parse(data);
-          for (const listener of listeners.get(name) ?? []) listener(payload);
+          for (const listener of listeners.get(name) ?? []) {
+            // One failing listener must not end the stream (the events after it would be lost until a reconnect).
+            try {
+              listener(payload);
+            } catch (error) {
+              // Reported as an uncaught error (the console, and the e2e tests' check), after the stream moves on.
+              queueMicrotask(() => {
+                throw error;
+              });
+            }
+          }
         });
       } catch {
         // The host restarted or the network blipped: wait, then reconnect.

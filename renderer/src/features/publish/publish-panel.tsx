@@ -44,7 +44,8 @@ export function PublishPanel({
   const targets = useQuery({ queryKey: ['channels', 'list'], queryFn: () => client.call('channels.list', {}) });
   const [chosen, setChosen] = useState<string[]>([]);
   const earlier = useQuery({
-    queryKey: ['queue', 'list', 'update', updateId],
+    // Not under ['queue', 'list']: those keys hold the Queue page's paged lists, which live events patch in place.
+    queryKey: ['queue', 'for-update', updateId],
     queryFn: () => client.call('queue.list', { updateId, limit: 200 }),
   });
   const publishedTo = publishedTargets(earlier.data?.items ?? [], targets.data ?? []);
@@ -70,6 +71,7 @@ export function PublishPanel({
     onSuccess: () => {
       setPlan(null);
       void queryClient.invalidateQueries({ queryKey: ['queue', 'list'] });
+      void queryClient.invalidateQueries({ queryKey: ['queue', 'for-update', updateId] });
     },
   });
 

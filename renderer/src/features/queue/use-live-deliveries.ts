@@ -1,39 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { patchPages, type Page } from './patch-pages.ts';
 import { createNoticeDeduper, noticeKey, noticeText, shouldNotify } from '../../../../shared/domain/delivery-notice.ts';
-import type { DeliveryChanged, Publication } from '../../../../shared/domain/queue.ts';
 import { useClient } from '../../client-context.tsx';
 import { navigate } from '../../router.ts';
-
-type Page = { items: Publication[]; nextCursor: string | null };
-
-/** Applies one `delivery.changed` to loaded queue pages; false when the publication is not loaded (a new one). */
-export function patchPages(data: InfiniteData<Page> | undefined, change: DeliveryChanged) {
-  if (!data) return { data, found: false };
-  let found = false;
-  const pages = data.pages.map((page) => ({
-    ...page,
-    items: page.items.map((p) => {
-      if (p.id !== change.publicationId) return p;
-      found = true;
-      return {
-        ...p,
-        deliveries: p.deliveries.map((d) =>
-          d.id === change.id && d.updatedAt <= change.updatedAt
-            ? {
-                ...d,
-                status: change.status,
-                attempts: change.attempts,
-                updatedAt: change.updatedAt,
-                ...(change.retractedAt === undefined ? {} : { retractedAt: change.retractedAt }),
-              }
-            : d,
-        ),
-      };
-    }),
-  }));
-  return { data: { ...data, pages }, found };
-}
 
 /** One in-app notification: what happened, and the publication it links to. */
 export type DeliveryNotice = { key: string; publicationId: string; text: string };
@@ -78,6 +48,7 @@ export function useLiveDeliveries(): {
         }
         if (unseen) void queryClient.invalidateQueries({ queryKey: ['queue', 'list'] });
         void queryClient.invalidateQueries({ queryKey: ['queue', 'get', change.publicationId] });
+        void queryClient.invalidateQueries({ queryKey: ['queue', 'for-update'] });
         void queryClient.invalidateQueries({ queryKey: ['queue', 'counts'] });
         void queryClient.invalidateQueries({ queryKey: ['app', 'status'] });
         void queryClient.invalidateQueries({ queryKey: ['channels', 'list'] });
