@@ -121,7 +121,10 @@ test('publishes one update to the website, X, Bluesky and Mastodon; four deliver
   const xCard = page.getByRole('region', { name: /^Council X: Reconnect/ });
   await xCard.waitFor({ timeout: 30_000 });
   await expect.poll(() => xCard.textContent()).toContain('Reconnect this channel, then choose Retry.');
-  await expect.poll(() => page.locator('.delivery-notice').textContent()).toContain('A delivery needs attention');
+  // The in-app notification names the channel and the update, and links to the publication.
+  await expect
+    .poll(() => page.getByRole('list', { name: 'Notifications' }).textContent())
+    .toContain('“Library car park closed on Tuesday” is waiting for Council X to be reconnected.');
   await page.screenshot({ path: 'test-results/publish-reconnect.png', fullPage: true });
   expect(await axeViolations(page)).toEqual([]);
   expect(x.tweets).toHaveLength(1);
