@@ -109,7 +109,7 @@ test('connects an email channel with its lists, then watches, pauses, resumes an
   const paused = await accepted();
   expect(paused).toBeLessThan(PEOPLE);
   expect(await axeViolations(page)).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/email-send-progress.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/email-send-progress.png', fullPage: true });
   // The message in flight when the pause was read (every half second) may still land, and the counts on the page
   // follow at most twice a second; after that the send stands still.
   await new Promise((r) => setTimeout(r, 2_000));

@@ -37,7 +37,7 @@ test('imports a CSV file from the browser with a report of bad rows, exports the
   const table = members.getByRole('table', { name: 'People on Bin collections' });
   await expect.poll(() => table.getByRole('row').count()).toBe(5);
   expect(await axeViolations(page)).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/subscribers-import.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/subscribers-import.png', fullPage: true });
 
   // The bad rows, downloaded.
   const [badFile] = await Promise.all([
